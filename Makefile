@@ -1,0 +1,41 @@
+# The two set-up commands of the README: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAMPLE := workbooks/sample_project.xlsx
+
+.PHONY: demo test install install-dev lint typecheck pytest workbooks bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev]'
+
+demo: install
+	$(BIN)/pmo-xl validate $(SAMPLE)
+
+lint: install-dev
+	$(BIN)/ruff check pmo_xl tests benchmarks
+	$(BIN)/ruff format --check pmo_xl tests benchmarks
+
+typecheck: install-dev
+	$(BIN)/mypy
+
+pytest: install-dev
+	$(BIN)/python -m pytest
+
+test: lint typecheck pytest
+
+workbooks: install
+	$(BIN)/python -m pmo_xl.sample --write
+
+bench: install-dev
+	$(BIN)/python benchmarks/read.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
