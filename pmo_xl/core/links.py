@@ -101,7 +101,7 @@ def find_cycle(successors: Mapping[str, Iterable[str]], order: Sequence[str]) ->
                 if state is None:
                     continue  # a link to an unknown task: reported elsewhere
                 if state == grey:
-                    return [*path[path.index(child):], child]
+                    return [*path[path.index(child) :], child]
                 if state == white:
                     colour[child] = grey
                     stack.append((child, iter(successors.get(child, ()))))
