@@ -13,7 +13,7 @@ from rich.table import Table
 
 from pmo_xl import services
 from pmo_xl.errors import PmoError
-from pmo_xl.i18n import label
+from pmo_xl.i18n import fmt_number, label
 from pmo_xl.schema import Lang
 
 app = typer.Typer(
@@ -84,6 +84,56 @@ def validate(
     else:
         _print_findings(result, language)
     raise typer.Exit(1 if result.errors else 0)
+
+
+@app.command()
+def analyse(
+    path: Annotated[Path, typer.Argument(help="Project workbook (.xlsx or .xlsm).")],
+    json_: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """Schedule and cost status: earned value and earned schedule, critical path, DCMA checks.
+
+    Exit code 0 when the analysis ran (whatever the findings), 2 when the file cannot be read.
+    """
+    try:
+        analysis = services.analyse_file(path)
+    except PmoError as exc:
+        raise _fail(exc) from None
+    if json_:
+        _print_json(analysis.as_json())
+    else:
+        _print_analysis(analysis.as_json(), _lang(lang, analysis.project.language))
+
+
+def _print_analysis(data: dict[str, Any], lang: Lang) -> None:
+    table = Table(title=f"{data['project_code']} — {data['project_name']}", header_style="bold")
+    table.add_column("indicator")
+    table.add_column("value", justify="right")
+    for key in ANALYSIS_ROWS:
+        value = data.get(key)
+        if isinstance(value, float):
+            value = fmt_number(value, lang, 0 if abs(value) >= 1000 else 3)
+        table.add_row(key, "—" if value is None else str(value))
+    out.print(table)
+    cp = data.get("critical_path") or []
+    out.print(f"critical path ({len(cp)}): " + " → ".join(cp), markup=False, highlight=False)
+    failed = [c["check"] for c in data.get("dcma", []) if not c.get("pass")]
+    out.print(
+        f"DCMA: {len(data.get('dcma', [])) - len(failed)} passed, failed: "
+        + (", ".join(failed) or "none"),
+        markup=False,
+        highlight=False,
+    )
+    for problem in data.get("problems", []):
+        err.print(f"pmo-xl: {problem}", markup=False, highlight=False)
+
+
+ANALYSIS_ROWS = (
+    "status_date", "bac", "pv", "ev", "ac", "sv", "cv", "spi", "cpi", "eac_cpi", "vac",
+    "tcpi_bac", "es", "at", "sv_t", "spi_t", "ieac_t", "forecast_finish", "baseline_finish",
+    "slip_days", "forecast_finish_es",
+)  # fmt: skip
 
 
 def _print_findings(result: services.ValidationResult, lang: Lang) -> None:

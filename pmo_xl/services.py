@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmo_xl.model import Finding, ProjectData
 from pmo_xl.schema import Lang
+
+if TYPE_CHECKING:
+    from pmo_xl.core.analysis import Analysis
 
 
 @dataclass
@@ -60,3 +63,15 @@ def validate_project(project: ProjectData) -> ValidationResult:
 def validate_file(path: str | Path) -> ValidationResult:
     """Read and validate one workbook: every finding at once."""
     return validate_project(read(path))
+
+
+def analyse_project(project: ProjectData) -> Analysis:
+    """Schedule, earned value, DCMA and the rest for one project (pure, see core.analysis)."""
+    from pmo_xl.core.analysis import analyse
+
+    return analyse(project)
+
+
+def analyse_file(path: str | Path) -> Analysis:
+    """Read one workbook and analyse it."""
+    return analyse_project(read(path))

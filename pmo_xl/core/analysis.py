@@ -1,0 +1,137 @@
+"""One project's full analysis: the pure composition of every core module.
+
+``analyse(project)`` is what ``pmo-xl analyse``, the refresh, the ribbon and the portfolio all
+call; ``Analysis.as_json()`` is the stable machine-readable contract (README, "JSON contract").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pmo_xl.core.calendar import WorkCalendar
+from pmo_xl.core.dcma import DcmaCheck, dcma_checks
+from pmo_xl.core.evm import EvmResult, earned_value
+from pmo_xl.core.schedule import ScheduleResult, compute_schedule
+from pmo_xl.core.validate import validate
+from pmo_xl.errors import PmoError
+from pmo_xl.model import Finding, ProjectData
+
+JSON_VERSION = 1
+
+
+@dataclass
+class Analysis:
+    """Everything computed for one project at its status date."""
+
+    project: ProjectData
+    calendar: WorkCalendar
+    findings: list[Finding]
+    schedule: ScheduleResult | None = None
+    evm: EvmResult | None = None
+    dcma: list[DcmaCheck] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # why a part could not be computed
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    def as_json(self) -> dict[str, Any]:
+        card = self.project.project
+        out: dict[str, Any] = {
+            "json_version": JSON_VERSION,
+            "file": self.project.source,
+            "project_code": card.get("project_code"),
+            "project_name": card.get("project_name"),
+            "language": self.project.language,
+            "status_date": iso(card.get("status_date")),
+            "planned_finish": iso(card.get("planned_finish")),
+        }
+        out.update(_evm_json(self.evm))
+        out.update(_schedule_json(self.schedule))
+        out["dcma"] = [c.as_json() for c in self.dcma]
+        out["checks"] = [f.as_json() for f in self.findings]
+        out["problems"] = list(self.problems)
+        return out
+
+
+EVM_KEYS = (
+    "bac", "pv", "ev", "ac", "sv", "cv", "spi", "cpi", "eac_cpi", "eac_atypical", "eac_cpi_spi",
+    "etc", "vac", "tcpi_bac", "tcpi_eac", "es", "at", "pd", "sv_t", "spi_t", "tspi_t", "ieac_t",
+)  # fmt: skip
+
+
+def _evm_json(evm: EvmResult | None) -> dict[str, Any]:
+    out = {key: number(getattr(evm, key, None)) for key in EVM_KEYS}
+    out["forecast_finish_es"] = iso(getattr(evm, "forecast_finish", None))
+    return out
+
+
+def _schedule_json(schedule: ScheduleResult | None) -> dict[str, Any]:
+    if schedule is None:
+        return {"forecast_finish": None, "baseline_finish": None, "slip_days": None,
+                "critical_path": []}  # fmt: skip
+    return {
+        "forecast_finish": iso(schedule.finish),
+        "baseline_finish": iso(schedule.baseline_finish),
+        "slip_days": number(schedule.slip_days),
+        "critical_path": list(schedule.critical_path),
+    }
+
+
+def analyse(project: ProjectData) -> Analysis:
+    """Validate, schedule, earned value, DCMA (and the risk/people parts as they come)."""
+    calendar = WorkCalendar.from_settings(project.settings)
+    result = Analysis(project, calendar, validate(project))
+    start = project.project.get("start_date")
+    status = project.status_date
+    if not isinstance(start, dt.date):
+        result.problems.append("schedule: the project has no start date")
+    else:
+        try:
+            result.schedule = compute_schedule(project.tasks, calendar, start, status)
+        except PmoError as exc:
+            result.problems.append(f"schedule: {exc.message}")
+    if status is None:
+        result.problems.append("earned value: the project has no status date")
+    else:
+        result.evm = earned_value(project, calendar)
+        if result.schedule is not None:
+            result.dcma = dcma_checks(
+                project.tasks, result.schedule, calendar, status, project.settings,
+                assignments=project.assignments,
+            )  # fmt: skip
+    return result
+
+
+def iso(value: Any) -> str | None:
+    """A date as ISO 8601 (YYYY-MM-DD), None for missing."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else str(value.astype("datetime64[D]"))
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def number(value: Any) -> float | int | None:
+    """A plain JSON number: None for missing, NaN or infinite; numpy scalars unwrapped."""
+    if value is None:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return round(value, 6) if math.isfinite(value) else None
+    return None
