@@ -130,10 +130,28 @@ def _print_analysis(data: dict[str, Any], lang: Lang) -> None:
 
 
 ANALYSIS_ROWS = (
-    "status_date", "bac", "pv", "ev", "ac", "sv", "cv", "spi", "cpi", "eac_cpi", "vac",
-    "tcpi_bac", "es", "at", "sv_t", "spi_t", "ieac_t", "forecast_finish", "baseline_finish",
-    "slip_days", "forecast_finish_es",
-)  # fmt: skip
+    "status_date",
+    "bac",
+    "pv",
+    "ev",
+    "ac",
+    "sv",
+    "cv",
+    "spi",
+    "cpi",
+    "eac_cpi",
+    "vac",
+    "tcpi_bac",
+    "es",
+    "at",
+    "sv_t",
+    "spi_t",
+    "ieac_t",
+    "forecast_finish",
+    "baseline_finish",
+    "slip_days",
+    "forecast_finish_es",
+)
 
 
 def _print_findings(result: services.ValidationResult, lang: Lang) -> None:

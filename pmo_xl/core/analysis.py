@@ -61,9 +61,29 @@ class Analysis:
 
 
 EVM_KEYS = (
-    "bac", "pv", "ev", "ac", "sv", "cv", "spi", "cpi", "eac_cpi", "eac_atypical", "eac_cpi_spi",
-    "etc", "vac", "tcpi_bac", "tcpi_eac", "es", "at", "pd", "sv_t", "spi_t", "tspi_t", "ieac_t",
-)  # fmt: skip
+    "bac",
+    "pv",
+    "ev",
+    "ac",
+    "sv",
+    "cv",
+    "spi",
+    "cpi",
+    "eac_cpi",
+    "eac_atypical",
+    "eac_cpi_spi",
+    "etc",
+    "vac",
+    "tcpi_bac",
+    "tcpi_eac",
+    "es",
+    "at",
+    "pd",
+    "sv_t",
+    "spi_t",
+    "tspi_t",
+    "ieac_t",
+)
 
 
 def _evm_json(evm: EvmResult | None) -> dict[str, Any]:
@@ -74,8 +94,12 @@ def _evm_json(evm: EvmResult | None) -> dict[str, Any]:
 
 def _schedule_json(schedule: ScheduleResult | None) -> dict[str, Any]:
     if schedule is None:
-        return {"forecast_finish": None, "baseline_finish": None, "slip_days": None,
-                "critical_path": []}  # fmt: skip
+        return {
+            "forecast_finish": None,
+            "baseline_finish": None,
+            "slip_days": None,
+            "critical_path": [],
+        }
     return {
         "forecast_finish": iso(schedule.finish),
         "baseline_finish": iso(schedule.baseline_finish),
@@ -103,9 +127,13 @@ def analyse(project: ProjectData) -> Analysis:
         result.evm = earned_value(project, calendar)
         if result.schedule is not None:
             result.dcma = dcma_checks(
-                project.tasks, result.schedule, calendar, status, project.settings,
+                project.tasks,
+                result.schedule,
+                calendar,
+                status,
+                project.settings,
                 assignments=project.assignments,
-            )  # fmt: skip
+            )
     return result
 
 

@@ -38,6 +38,8 @@ from xml.sax.saxutils import escape, quoteattr
 from pmo_xl.errors import WorkbookError, WriteError
 
 MARKER = "pmo_xl.owned"
+# parts the splice rewrites (besides xl/styles.xml, which only gains entries)
+BOOKKEEPING = frozenset({"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"})
 BACKUP_DIR = ".pmo_xl_backups"  # beside the workbook; the newest ``backups`` versions are kept
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -178,8 +180,11 @@ def sheets(pkg: Package) -> list[SheetEntry]:
     for m in _SHEET_RE.finditer(_section(text, "sheets")):
         a = attrs(m.group(0).split(">", 1)[0])
         rid = next((v for k, v in a.items() if k.endswith(":id") or k == "id"), "")
-        out.append(SheetEntry(a.get("name", ""), int(a.get("sheetId", "0")), rid,
-                              rels.get(rid, ""), m.group(0)))  # fmt: skip
+        out.append(
+            SheetEntry(
+                a.get("name", ""), int(a.get("sheetId", "0")), rid, rels.get(rid, ""), m.group(0)
+            )
+        )
     return out
 
 
@@ -209,18 +214,44 @@ def read_owned_sheets(path: Path) -> dict[str, str]:
 # --------------------------------------------------------------------------- styles
 
 
-_STYLE_LISTS = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles",
-                "dxfs")  # fmt: skip
+_STYLE_LISTS = (
+    "numFmts",
+    "fonts",
+    "fills",
+    "borders",
+    "cellStyleXfs",
+    "cellXfs",
+    "cellStyles",
+    "dxfs",
+)
 # CT_Stylesheet child order (ECMA-376 Part 1, 18.8.39): where to create a missing list.
-_STYLE_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles",
-                "dxfs", "tableStyles", "colors", "extLst")  # fmt: skip
+_STYLE_ORDER = (
+    "numFmts",
+    "fonts",
+    "fills",
+    "borders",
+    "cellStyleXfs",
+    "cellXfs",
+    "cellStyles",
+    "dxfs",
+    "tableStyles",
+    "colors",
+    "extLst",
+)
 
 
 def _items(styles: str, tag: str) -> list[str]:
     body = _section(styles, tag)
-    child = {"numFmts": "numFmt", "fonts": "font", "fills": "fill", "borders": "border",
-             "cellStyleXfs": "xf", "cellXfs": "xf", "cellStyles": "cellStyle",
-             "dxfs": "dxf"}[tag]  # fmt: skip
+    child = {
+        "numFmts": "numFmt",
+        "fonts": "font",
+        "fills": "fill",
+        "borders": "border",
+        "cellStyleXfs": "xf",
+        "cellXfs": "xf",
+        "cellStyles": "cellStyle",
+        "dxfs": "dxf",
+    }[tag]
     return re.findall(rf"<{child}\b(?:[^>]*/>|.*?</{child}>)", body, re.S)
 
 
@@ -230,18 +261,30 @@ def _append_items(styles: str, tag: str, items: list[str]) -> str:
     m = re.search(rf"<{tag}\b([^>]*?)(/?)>", styles)
     if m is None:  # create the list at its place in the schema order
         later = _STYLE_ORDER[_STYLE_ORDER.index(tag) + 1 :]
-        pos = min((styles.find(f"<{t}") for t in later if f"<{t}" in styles),
-                  default=styles.rindex("</styleSheet>"))  # fmt: skip
+        pos = min(
+            (styles.find(f"<{t}") for t in later if f"<{t}" in styles),
+            default=styles.rindex("</styleSheet>"),
+        )
         block = f'<{tag} count="{len(items)}">{"".join(items)}</{tag}>'
         return styles[:pos] + block + styles[pos:]
     count = len(_items(styles, tag)) + len(items)
     head = re.sub(r'\s*count="\d+"', "", m.group(1))
     if m.group(2):  # an empty self-closed list
-        return (styles[: m.start()] + f'<{tag}{head} count="{count}">' + "".join(items)
-                + f"</{tag}>" + styles[m.end() :])  # fmt: skip
+        return (
+            styles[: m.start()]
+            + f'<{tag}{head} count="{count}">'
+            + "".join(items)
+            + f"</{tag}>"
+            + styles[m.end() :]
+        )
     end = styles.index(f"</{tag}>", m.end())
-    return (styles[: m.start()] + f'<{tag}{head} count="{count}">' + styles[m.end() : end]
-            + "".join(items) + styles[end:])  # fmt: skip
+    return (
+        styles[: m.start()]
+        + f'<{tag}{head} count="{count}">'
+        + styles[m.end() : end]
+        + "".join(items)
+        + styles[end:]
+    )
 
 
 @dataclass
@@ -319,9 +362,15 @@ def _sheet_xml_for_splice(xml: str, strings: list[str], smap: StyleMap) -> str:
         return f"<c{head}>{body}</c>"
 
     xml = re.sub(r"<c\b([^>]*?)>(.*?)</c>", cell, xml, flags=re.S)
-    xml = re.sub(r'<c\b([^>]*?)/>', lambda m: "<c" + re.sub(
-        r'\bs="(\d+)"', lambda s: f's="{smap.xf.get(int(s.group(1)), 0)}"', m.group(1)) + "/>",
-        xml)  # fmt: skip
+    xml = re.sub(
+        r"<c\b([^>]*?)/>",
+        lambda m: (
+            "<c"
+            + re.sub(r'\bs="(\d+)"', lambda s: f's="{smap.xf.get(int(s.group(1)), 0)}"', m.group(1))
+            + "/>"
+        ),
+        xml,
+    )
     xml = re.sub(
         r'(<row\b[^>]*?\bs=")(\d+)(")',
         lambda m: m.group(1) + str(smap.xf.get(int(m.group(2)), 0)) + m.group(3),
@@ -360,8 +409,9 @@ class OwnedSheet:
     print_titles: str | None = None  # e.g. "$1:$3"
 
 
-def _copy_owned(src: Package, entry: SheetEntry, kind: str, dest: Package,
-                strings: list[str], smap: StyleMap) -> str:  # fmt: skip
+def _copy_owned(
+    src: Package, entry: SheetEntry, kind: str, dest: Package, strings: list[str], smap: StyleMap
+) -> str:
     """Copy one sheet of ``src`` (and its drawing and images) into ``dest`` under stable names."""
     target = f"xl/worksheets/pmoxl_{kind}.xml"
     dest.put(target, _sheet_xml_for_splice(src.text(entry.part), strings, smap))
@@ -405,9 +455,7 @@ def splice(user: Package, ours: Package, owned: list[OwnedSheet]) -> Package:
 
     out = Package(dict(user.parts))
     # 1. drop the previous owned sheets and everything only they used
-    for e in entries:
-        if e.name in old_owned_names:
-            _drop_tree(out, e.part)
+    _drop_tree(out, {e.part for e in entries if e.name in old_owned_names}, wb)
 
     # 2. styles: append ours
     styles_name = _styles_part(user)
@@ -423,12 +471,14 @@ def splice(user: Package, ours: Package, owned: list[OwnedSheet]) -> Package:
             raise WriteError(
                 f"a sheet named '{sheet.name}' already exists and is not pmo_xl's: rename it"
             )
-        new_parts.append(_copy_owned(ours, our_entries[sheet.name], sheet.kind, out, strings,
-                                     smap))  # fmt: skip
+        new_parts.append(_copy_owned(ours, our_entries[sheet.name], sheet.kind, out, strings, smap))
 
     # 4. workbook relationships: keep the user's, drop removed sheets, add ours
-    wb_rels = [r for r in user.rels_of(wb) if r[2] not in {e.part for e in entries} or
-               r[2] in {e.part for e in kept}]  # fmt: skip
+    wb_rels = [
+        r
+        for r in user.rels_of(wb)
+        if r[2] not in {e.part for e in entries} or r[2] in {e.part for e in kept}
+    ]
     used_ids = {r[0] for r in wb_rels}
     new_rids = []
     n = 1
@@ -438,8 +488,12 @@ def splice(user: Package, ours: Package, owned: list[OwnedSheet]) -> Package:
         used_ids.add(f"rId{n}")
         new_rids.append(f"rId{n}")
         wb_rels.append((f"rId{n}", REL_WORKSHEET, part, "Internal"))
-    out.put(rels_path(wb), _rels_xml((rid, t, relative(wb, tgt) if m != "External" else tgt, m)
-                                     for rid, t, tgt, m in wb_rels))  # fmt: skip
+    out.put(
+        rels_path(wb),
+        _rels_xml(
+            (rid, t, relative(wb, tgt) if m != "External" else tgt, m) for rid, t, tgt, m in wb_rels
+        ),
+    )
 
     # 5. workbook.xml: <sheets>, defined names, active tab
     insert_at = removed_idx[0] if removed_idx else len(kept)
@@ -509,8 +563,9 @@ def _rewrite_defined_names(wb_xml: str, index_map: dict[int, int], extra: list[s
             old = int(a["localSheetId"])
             if old not in index_map:
                 return ""  # belonged to a removed owned sheet (print titles...)
-            return m.group(0).replace(f'localSheetId="{old}"', f'localSheetId="{index_map[old]}"',
-                                      1)  # fmt: skip
+            return m.group(0).replace(
+                f'localSheetId="{old}"', f'localSheetId="{index_map[old]}"', 1
+            )
         return m.group(0)
 
     sec = re.search(r"(<definedNames\b[^>]*>)(.*?)(</definedNames>)", wb_xml, re.S)
@@ -532,10 +587,10 @@ def _remap_active_tab(wb_xml: str, index_map: dict[int, int]) -> str:
     return re.sub(r"\b(activeTab|firstSheet)=\"(\d+)\"", sub, wb_xml)
 
 
-def _drop_tree(pkg: Package, root: str) -> None:
-    """Remove ``root`` and the parts reachable from it that nothing else references."""
-    doomed = {root}
-    stack = [root]
+def _drop_tree(pkg: Package, roots: set[str], owner: str) -> None:
+    """Remove ``roots`` (sheets of part ``owner``) and what only they reach."""
+    doomed = set(roots)
+    stack = list(roots)
     while stack:
         name = stack.pop()
         for _rid, _t, target, mode in pkg.rels_of(name):
@@ -544,7 +599,7 @@ def _drop_tree(pkg: Package, root: str) -> None:
                 stack.append(target)
     referenced_elsewhere = set()
     for name in list(pkg.parts):
-        if name in doomed or name.endswith(".rels"):
+        if name in doomed or name == owner or name.endswith(".rels"):
             continue
         for _rid, _t, target, mode in pkg.rels_of(name):
             if mode != "External":

@@ -1,0 +1,229 @@
+"""Place a StatusReport in a workbook of its own (XlsxWriter), ready to be spliced.
+
+Layout: a title row, then blocks flowing down the sheet; consecutive figures sit side by side
+(``SheetReport.columns`` per row). Every sheet prints on A4 landscape, one page wide.
+Text is always written as text: a value starting with ``=`` never becomes a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from pmo_xl.report.model import FigureBlock, SheetReport, StatusReport, TableBlock, TextBlock
+
+DPI = 110
+ROW_HEIGHT_PX = 20  # default row height in pixels
+COL_WIDTH_PX = 64 * 1.5  # our default column width (13.5 characters) in pixels
+FILLS = {  # Excel's own Good / Neutral / Bad styles, readable in print
+    "green": ("#C6EFCE", "#006100"),
+    "amber": ("#FFEB9C", "#9C5700"),
+    "red": ("#FFC7CE", "#9C0006"),
+    "grey": ("#EDEDED", "#404040"),
+    "blue": ("#DDEBF7", "#1F4E78"),
+}
+
+
+class _Formats:
+    """XlsxWriter formats by (kind, colour, bold), created once per workbook."""
+
+    def __init__(self, wb: Workbook, lang: str) -> None:
+        self.wb = wb
+        self.cache: dict[tuple[str, str | None, bool], Any] = {}
+        self.num = {
+            "text": "@",
+            "date": "dd/mm/yyyy" if lang == "fr" else "yyyy-mm-dd",
+            "money": "#,##0 [$€-40C];-#,##0 [$€-40C]" if lang == "fr" else "#,##0;-#,##0",
+            "number": "#,##0.0",
+            "int": "0",
+            "percent": "0.0%",
+            "ratio": "0.00",
+        }
+        self.title = wb.add_format({"bold": True, "font_size": 16, "font_color": "#1F4E78"})
+        self.block = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78"})
+        self.note = wb.add_format({"italic": True, "font_color": "#595959"})
+        self.header = wb.add_format(
+            {
+                "bold": True,
+                "bg_color": "#1F4E78",
+                "font_color": "#FFFFFF",
+                "text_wrap": True,
+                "valign": "top",
+                "border": 1,
+                "border_color": "#BFBFBF",
+            }
+        )
+        self.link = wb.add_format(
+            {"font_color": "#0563C1", "underline": 1, "border": 1, "border_color": "#BFBFBF"}
+        )
+
+    def cell(self, kind: str, colour: str | None = None, bold: bool = False) -> Any:
+        key = (kind, colour, bold)
+        if key not in self.cache:
+            spec: dict[str, Any] = {
+                "num_format": self.num.get(kind, "@"),
+                "border": 1,
+                "border_color": "#BFBFBF",
+                "valign": "top",
+            }
+            if colour in FILLS:
+                spec["bg_color"], spec["font_color"] = FILLS[colour]
+            if bold:
+                spec["bold"] = True
+            self.cache[key] = self.wb.add_format(spec)
+        return self.cache[key]
+
+
+def build_workbook(report: StatusReport, created: dt.datetime | None = None) -> bytes:
+    """The owned sheets of ``report`` as a standalone .xlsx (bytes), deterministic."""
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(
+        buf,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "nan_inf_to_errors": True,
+        },
+    )
+    wb.set_properties(
+        {
+            "title": f"pmo_xl {report.project_code}",
+            "author": "pmo_xl",
+            "created": created or dt.datetime(2026, 1, 1),
+        }
+    )
+    formats = _Formats(wb, report.language)
+    for sheet in report.sheets:
+        _write_sheet(wb, wb.add_worksheet(sheet.name), sheet, formats, report)
+    wb.close()
+    return buf.getvalue()
+
+
+def _write_sheet(
+    wb: Workbook, ws: Worksheet, sheet: SheetReport, f: _Formats, report: StatusReport
+) -> None:
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer(f"&L{report.project_code}&C{sheet.title}&R{report.status_date} — &P/&N")
+    ws.hide_gridlines(2)
+    ws.set_column(0, 30, 13.5)
+    ws.write_string(0, 0, sheet.title, f.title)
+    row = 2
+    pending: list[FigureBlock] = []
+    for block in sheet.blocks:
+        if isinstance(block, FigureBlock):
+            pending.append(block)
+            if len(pending) == sheet.columns:
+                row = _place_figures(ws, row, pending, f)
+                pending = []
+            continue
+        if pending:
+            row = _place_figures(ws, row, pending, f)
+            pending = []
+        if isinstance(block, TableBlock):
+            row = _place_table(ws, row, block, f)
+        else:
+            row = _place_text(ws, row, block, f)
+    if pending:
+        _place_figures(ws, row, pending, f)
+
+
+def _place_text(ws: Worksheet, row: int, block: TextBlock, f: _Formats) -> int:
+    if block.title:
+        ws.write_string(row, 0, block.title, f.block)
+        row += 1
+    fmt = f.cell("text", block.colour, bold=True) if block.colour else None
+    for line in block.lines:
+        ws.write_string(row, 0, line, fmt)
+        row += 1
+    return row + 1
+
+
+def _place_table(ws: Worksheet, row: int, block: TableBlock, f: _Formats) -> int:
+    ws.write_string(row, 0, block.title, f.block)
+    row += 1
+    if block.note:
+        ws.write_string(row, 0, block.note, f.note)
+        row += 1
+    frame = block.frame
+    for j, col in enumerate(frame.columns):
+        ws.write_string(row, j, str(col), f.header)
+    for i in range(len(frame)):
+        for j, col in enumerate(frame.columns):
+            kind = block.kinds.get(str(col), "text")
+            colour = None
+            if block.colours is not None and col in block.colours.columns:
+                colour = block.colours.iat[i, block.colours.columns.get_loc(col)]
+            target = block.links.get((i, str(col)))
+            _write_value(ws, row + 1 + i, j, frame.iat[i, j], kind, f, colour, target)
+    return row + len(frame) + 3
+
+
+def _write_value(
+    ws: Worksheet,
+    r: int,
+    c: int,
+    value: Any,
+    kind: str,
+    f: _Formats,
+    colour: str | None,
+    link: str | None,
+) -> None:
+    fmt = f.cell(kind, colour if isinstance(colour, str) else None)
+    if link:
+        ws.write_url(r, c, "internal:" + link, f.link, string=_text(value))
+        return
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        ws.write_blank(r, c, None, fmt)
+    elif isinstance(value, np.datetime64 | pd.Timestamp | dt.date):
+        ts = pd.Timestamp(value)
+        if pd.isna(ts):
+            ws.write_blank(r, c, None, fmt)
+        else:
+            ws.write_datetime(r, c, ts.to_pydatetime(), fmt)
+    elif isinstance(value, bool | np.bool_):
+        ws.write_string(r, c, "✔" if value else "", fmt)
+    elif isinstance(value, int | float | np.integer | np.floating):
+        ws.write_number(r, c, float(value), fmt)
+    else:
+        ws.write_string(r, c, _text(value), fmt)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _place_figures(ws: Worksheet, row: int, figures: list[FigureBlock], f: _Formats) -> int:
+    col = 0
+    tallest = 0
+    for block in figures:
+        png, w_px, h_px = render_png(block.figure)
+        ws.write_string(row, col, block.title, f.block)
+        ws.insert_image(
+            row + 1,
+            col,
+            f"{block.name}.png",
+            {"image_data": io.BytesIO(png), "object_position": 3, "description": block.title},
+        )
+        col += math.ceil(w_px / COL_WIDTH_PX) + 1
+        tallest = max(tallest, math.ceil(h_px / ROW_HEIGHT_PX))
+    return row + tallest + 3
+
+
+def render_png(figure: Any) -> tuple[bytes, int, int]:
+    """PNG bytes of a matplotlib Figure and its size in pixels (metadata stripped)."""
+    buf = io.BytesIO()
+    figure.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    w, h = figure.get_size_inches()
+    return buf.getvalue(), round(w * DPI), round(h * DPI)
