@@ -1,0 +1,676 @@
+"""Earned value management (PMI) and earned schedule (Lipke), on scalars and on a project.
+
+Scalar functions
+    ``sv cv spi cpi eac etc vac tcpi_bac tcpi_eac`` and ``earned_schedule sv_t spi_t tspi_t
+    ieac_t`` take plain numbers (what the Excel cell functions PMO_SPI, PMO_CPI, PMO_EAC,
+    PMO_TCPI and PMO_ES pass) and return ``float`` or ``None``.
+
+Null policy (one rule, everywhere)
+    A result is ``None`` when an input is missing (``None`` or NaN) or when the formula divides
+    by zero: no PV yet (SPI), no AC yet or no EV yet (CPI, EAC by CPI), AT = 0 (SPI(t)). The
+    "to complete" indices TCPI and TSPI are also ``None`` when what remains to spend
+    (BAC − AC, EAC − AC) or the time remaining (PD − AT) is zero **or negative**: the budget or
+    the time is already used up, so no efficiency can meet the target and a negative ratio would
+    read as "easy". Nothing here raises on a division, returns NaN or returns an infinity. In
+    DataFrames the same nulls are NaN (pandas' missing value); the JSON layer writes ``null``.
+
+On a project (``earned_value``)
+    * BAC is the sum of task budgets (blank budget = 0).
+    * PV: each task's budget is spread evenly over the working days of its baseline dates, both
+      inclusive (its planned dates when it has no complete baseline, the schedule's forecast
+      dates when it has neither). A milestone (duration 0), or a task whose dates hold no working
+      day, puts its whole budget on its date; a date that is not a working day counts from the
+      next working day. PV at a date counts that date as elapsed.
+    * EV = sum of budget × % complete (blank % complete = 0, or 100 % when the task has an actual
+      finish).
+    * AC = sum of the Actuals lines dated on or before the status date (undated lines are
+      ignored); a blank Cost is Hours × the resource's daily rate / its hours per day (7 when
+      blank); a line with neither cost nor a costed resource counts 0.
+    * Earned schedule works on the daily cumulative PV curve over working days: working day 1 is
+      the first baseline start, PD the number of working days to the last baseline finish, AT the
+      working days from the first baseline start to the status date, both inclusive. ES, SV(t),
+      IEAC(t) are in working days; ``forecast_finish`` is working day ceil(IEAC(t)) − 1 counted
+      from the baseline start (day 0), i.e. the date at which IEAC(t) working days are spent;
+      null when IEAC(t) is null or beyond ``MAX_FORECAST_DAYS`` (SPI(t) near zero).
+
+EV time series (S-curves)
+    A workbook only holds today's % complete, not its history. The EV curve is reconstructed:
+    each task's earned value (budget × % complete at the status date) is spread evenly over the
+    working days from its actual start (its baseline/planned start when blank, the status date
+    when that is later) to its actual finish, or to the status date while it is in progress. The
+    curve therefore ends exactly at EV on the status date and rises when work was really done,
+    which is what a PMO reads on an S-curve; plotting EV only at the status date would leave a
+    single point, and a straight line from the project start would ignore the actual dates. The
+    real EV of each past status date is what the History sheet records at each refresh. EV and AC
+    are given up to the status date and left blank (NaN) after it; PV covers the whole baseline.
+
+The PV spreading is vectorised: each task adds its daily rate at its first day and removes it
+after its last day of a difference array; two cumulative sums give the cumulative curve.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from pandas import DataFrame  # the field "pd" of EvmResult shadows the module there
+
+from pmo_xl.core.calendar import WorkCalendar, to_day
+from pmo_xl.errors import PmoError
+from pmo_xl.model import ProjectData
+
+Number = float | int | None
+EacMethod = Literal["cpi", "atypical", "cpi_spi"]
+EAC_METHODS: tuple[EacMethod, ...] = ("cpi", "atypical", "cpi_spi")
+DEFAULT_HOURS_PER_DAY = 7.0
+# IEAC(t) beyond ~100 years of working days gives no forecast date (null): SPI(t) near zero.
+MAX_FORECAST_DAYS = 25_000
+FloatArray = npt.NDArray[np.float64]
+
+
+# --------------------------------------------------------------------------------------------
+# Scalars
+
+
+def _num(value: Number) -> float | None:
+    """``value`` as a finite float, None when missing (None, NaN) or infinite."""
+    if value is None:
+        return None
+    x = float(value)
+    return x if math.isfinite(x) else None
+
+
+def _ratio(num: Number, den: Number, *, positive: bool = False) -> float | None:
+    """num / den, None when either is missing, den is 0 (or den <= 0 with ``positive``)."""
+    a, b = _num(num), _num(den)
+    if a is None or b is None or b == 0 or (positive and b < 0):
+        return None
+    return _num(a / b)
+
+
+def sv(ev: Number, pv: Number) -> float | None:
+    """Schedule variance EV − PV."""
+    a, b = _num(ev), _num(pv)
+    return None if a is None or b is None else a - b
+
+
+def cv(ev: Number, ac: Number) -> float | None:
+    """Cost variance EV − AC."""
+    a, b = _num(ev), _num(ac)
+    return None if a is None or b is None else a - b
+
+
+def spi(ev: Number, pv: Number) -> float | None:
+    """Schedule performance index EV / PV; None before any PV."""
+    return _ratio(ev, pv)
+
+
+def cpi(ev: Number, ac: Number) -> float | None:
+    """Cost performance index EV / AC; None before any AC."""
+    return _ratio(ev, ac)
+
+
+def eac_cpi(bac: Number, ev: Number, ac: Number) -> float | None:
+    """EAC = BAC / CPI (current cost efficiency continues); None when CPI is None or 0."""
+    return _ratio(bac, cpi(ev, ac))
+
+
+def eac_atypical(bac: Number, ev: Number, ac: Number) -> float | None:
+    """EAC = AC + (BAC − EV) (the variance so far was a one-off)."""
+    b, e, a = _num(bac), _num(ev), _num(ac)
+    return None if b is None or e is None or a is None else a + (b - e)
+
+
+def eac_cpi_spi(bac: Number, ev: Number, ac: Number, pv: Number) -> float | None:
+    """EAC = AC + (BAC − EV) / (CPI × SPI) (both cost and schedule weigh on what remains)."""
+    c, s = cpi(ev, ac), spi(ev, pv)
+    factor = None if c is None or s is None else c * s
+    rest = _ratio(sv(bac, ev), factor)  # (BAC − EV) / (CPI × SPI)
+    a = _num(ac)
+    return None if rest is None or a is None else a + rest
+
+
+def eac(
+    bac: Number, ev: Number, ac: Number, method: str = "cpi", pv: Number = None
+) -> float | None:
+    """EAC by ``method``: "cpi" BAC/CPI, "atypical" AC + BAC − EV, "cpi_spi" (needs ``pv``).
+
+    Raises ValueError for an unknown method (a wrong argument, not a null result).
+    """
+    if method == "cpi":
+        return eac_cpi(bac, ev, ac)
+    if method == "atypical":
+        return eac_atypical(bac, ev, ac)
+    if method == "cpi_spi":
+        return eac_cpi_spi(bac, ev, ac, pv)
+    raise ValueError(f"unknown EAC method {method!r}; expected one of {', '.join(EAC_METHODS)}")
+
+
+def etc(bac: Number, ev: Number, ac: Number) -> float | None:
+    """Estimate to complete EAC(BAC/CPI) − AC."""
+    return sv(eac_cpi(bac, ev, ac), ac)
+
+
+def vac(bac: Number, ev: Number, ac: Number) -> float | None:
+    """Variance at completion BAC − EAC(BAC/CPI)."""
+    return sv(bac, eac_cpi(bac, ev, ac))
+
+
+def tcpi_bac(bac: Number, ev: Number, ac: Number) -> float | None:
+    """Efficiency needed on the remaining work to finish at BAC: (BAC − EV) / (BAC − AC)."""
+    return _ratio(sv(bac, ev), sv(bac, ac), positive=True)
+
+
+def tcpi_eac(bac: Number, ev: Number, ac: Number, eac: Number) -> float | None:
+    """Efficiency needed to finish at ``eac``: (BAC − EV) / (EAC − AC)."""
+    return _ratio(sv(bac, ev), sv(eac, ac), positive=True)
+
+
+def earned_schedule(pv_series: Sequence[Number] | npt.ArrayLike, ev: Number) -> float | None:
+    """Lipke's earned schedule ES = C + I on cumulative PV per period (period 1 first).
+
+    C is the last period whose cumulative PV is <= EV (PV before period 1 is 0) and
+    I = (EV − PV_C) / (PV_{C+1} − PV_C). EV at or above the last PV (BAC) gives ES = PD, the
+    number of periods. Trailing blanks of the series are ignored (an Excel range longer than the
+    plan); a blank inside it, an empty series or a missing or negative EV give None.
+    """
+    e = _num(ev)
+    values = [np.nan if v is None else float(v) for v in np.ravel(np.asarray(pv_series, object))]
+    while values and not math.isfinite(values[-1]):
+        values.pop()
+    pv = np.asarray(values, dtype="float64")
+    if e is None or e < 0 or pv.size == 0 or not np.isfinite(pv).all():
+        return None
+    return _es_on_curve(pv, e)
+
+
+def _es_on_curve(pv: FloatArray, ev: float) -> float:
+    """ES on a finite cumulative curve (non-decreasing), EV >= 0."""
+    n = pv.size
+    below = np.flatnonzero(pv <= ev)
+    c = int(below[-1]) + 1 if below.size else 0
+    if c >= n:
+        return float(n)
+    low = float(pv[c - 1]) if c > 0 else 0.0
+    high = float(pv[c])
+    return c + (ev - low) / (high - low) if high > low else float(c)
+
+
+def sv_t(es: Number, at: Number) -> float | None:
+    """Schedule variance in time ES − AT."""
+    return sv(es, at)
+
+
+def spi_t(es: Number, at: Number) -> float | None:
+    """Schedule performance index in time ES / AT; None when AT = 0."""
+    return _ratio(es, at)
+
+
+def tspi_t(pd_: Number, es: Number, at: Number) -> float | None:
+    """To-complete schedule performance index (PD − ES) / (PD − AT); None once AT >= PD."""
+    return _ratio(sv(pd_, es), sv(pd_, at), positive=True)
+
+
+def ieac_t(pd_: Number, es: Number, at: Number) -> float | None:
+    """Independent estimate at completion in time PD / SPI(t)."""
+    return _ratio(pd_, spi_t(es, at))
+
+
+# --------------------------------------------------------------------------------------------
+# Vectorised indicators (same formulas and null policy, NaN for null)
+
+
+def _div(num: Any, den: Any, *, positive: bool = False) -> FloatArray:
+    a = np.asarray(num, dtype="float64")
+    b = np.asarray(den, dtype="float64")
+    ok = np.isfinite(a) & np.isfinite(b) & ((b > 0) if positive else (b != 0))
+    out = np.full(np.broadcast(a, b).shape, np.nan)
+    with np.errstate(over="ignore"):  # an overflow becomes inf, then null below
+        np.divide(a, b, out=out, where=ok)
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+INDICATOR_COLUMNS = (
+    "bac", "pv", "ev", "ac", "sv", "cv", "spi", "cpi", "eac_cpi", "eac_atypical", "eac_cpi_spi",
+    "etc", "vac", "tcpi_bac", "tcpi_eac",
+)  # fmt: skip
+
+
+def indicators(bac: Any, pv: Any, ev: Any, ac: Any) -> dict[str, FloatArray]:
+    """Every cost indicator for arrays of BAC, PV, EV, AC (NaN where the scalar gives None)."""
+    b, p, e, a = (np.asarray(x, dtype="float64") for x in (bac, pv, ev, ac))
+    c, s = _div(e, a), _div(e, p)
+    with np.errstate(over="ignore", under="ignore"):
+        cs = c * s
+    eac1 = _div(b, c)
+    return {
+        "bac": b,
+        "pv": p,
+        "ev": e,
+        "ac": a,
+        "sv": e - p,
+        "cv": e - a,
+        "spi": s,
+        "cpi": c,
+        "eac_cpi": eac1,
+        "eac_atypical": a + (b - e),
+        "eac_cpi_spi": a + _div(b - e, cs),
+        "etc": eac1 - a,
+        "vac": b - eac1,
+        "tcpi_bac": _div(b - e, b - a, positive=True),
+        "tcpi_eac": _div(b - e, eac1 - a, positive=True),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Project
+
+
+@dataclass
+class EvmResult:
+    """Earned value and earned schedule of one project at its status date.
+
+    Scalars are ``None`` under the null policy (module docstring). ``es``, ``at``, ``pd``,
+    ``sv_t`` and ``ieac_t`` are in working days of the project calendar; ``spi_t``, ``tspi_t``
+    are ratios. DataFrames: ``by_task`` (indexed by task_id) and ``by_phase`` (indexed by phase,
+    "" for tasks without one, plus Actuals lines charged to no known task) hold the columns of
+    ``INDICATOR_COLUMNS``; ``daily`` (working days, plus the status date), ``weekly`` (weeks
+    ending Sunday) and ``monthly`` (month ends) hold the cumulative ``pv``, ``ev``, ``ac`` at the
+    end of each ``date`` (the status date always being one row), with ``spi`` and ``cpi``.
+    """
+
+    status_date: dt.date
+    bac: float
+    pv: float
+    ev: float
+    ac: float
+    sv: float
+    cv: float
+    spi: float | None
+    cpi: float | None
+    eac_cpi: float | None
+    eac_atypical: float
+    eac_cpi_spi: float | None
+    etc: float | None
+    vac: float | None
+    tcpi_bac: float | None
+    tcpi_eac: float | None
+    es: float | None
+    at: int | None
+    pd: int | None
+    sv_t: float | None
+    spi_t: float | None
+    tspi_t: float | None
+    ieac_t: float | None
+    forecast_finish: dt.date | None
+    baseline_start: dt.date | None
+    baseline_finish: dt.date | None
+    by_phase: DataFrame = field(repr=False)
+    by_task: DataFrame = field(repr=False)
+    daily: DataFrame = field(repr=False)
+    weekly: DataFrame = field(repr=False)
+    monthly: DataFrame = field(repr=False)
+
+
+def actual_costs(project: ProjectData) -> pd.DataFrame:
+    """The Actuals lines dated on or before the status date with their ``amount``.
+
+    ``amount`` is Cost, or Hours × daily rate / hours per day when Cost is blank (0 when neither
+    can be known). Columns: date, task_id, resource_id, category, amount.
+    """
+    status = _status_date(project)
+    lines = project.actuals
+    lines = lines[lines["date"].notna() & (lines["date"] <= pd.Timestamp(status))]
+    res = project.resources.drop_duplicates("resource_id").set_index("resource_id")
+    rate = lines["resource_id"].map(res["daily_rate"]).astype("float64")
+    per_day = lines["resource_id"].map(res["hours_per_day"]).astype("float64")
+    per_day = per_day.where(per_day > 0, DEFAULT_HOURS_PER_DAY)
+    labour = lines["hours"] * rate / per_day
+    amount = lines["cost"].where(lines["cost"].notna(), labour).fillna(0.0)
+    return pd.DataFrame(
+        {
+            "date": lines["date"],
+            "task_id": lines["task_id"],
+            "resource_id": lines["resource_id"],
+            "category": lines["category"].fillna("other"),
+            "amount": amount.astype("float64"),
+        }
+    )
+
+
+def _status_date(project: ProjectData) -> dt.date:
+    status = project.status_date
+    if status is None:
+        where = project.cell("project", "status_date")
+        raise PmoError(f"{project.sheet_name('project')}!{where}: the status date is required")
+    return status
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Tasks on the working-day grid: day 0 is the first working day of the earliest start."""
+
+    origin: dt.date | None  # first working day on or after the first start
+    first: FloatArray  # index of each task's first working day (NaN: no dates)
+    days: FloatArray  # working days of each task (0: lump on ``first``)
+    length: int  # PD: working days from origin to the last finish (or last lump)
+    start: npt.NDArray[np.datetime64]
+    finish: npt.NDArray[np.datetime64]
+
+
+def _plan_dates(
+    tasks: pd.DataFrame, forecast: pd.DataFrame | None
+) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.datetime64]]:
+    """Baseline dates, else planned, else forecast; a single date stands for both ends."""
+    has_base = tasks["baseline_start"].notna() & tasks["baseline_finish"].notna()
+    has_plan = tasks["planned_start"].notna() & tasks["planned_finish"].notna()
+    start = tasks["baseline_start"].where(has_base, tasks["planned_start"].where(has_plan))
+    finish = tasks["baseline_finish"].where(has_base, tasks["planned_finish"].where(has_plan))
+    if forecast is not None and len(forecast):
+        ids = tasks["task_id"]
+        f_start = pd.to_datetime(ids.map(forecast["start"]), errors="coerce")
+        f_finish = pd.to_datetime(ids.map(forecast["finish"]), errors="coerce")
+        none = start.isna() & finish.isna()
+        start = start.where(~none, f_start)
+        finish = finish.where(~none, f_finish)
+    start = start.fillna(tasks["baseline_start"]).fillna(tasks["planned_start"])
+    finish = finish.fillna(tasks["baseline_finish"]).fillna(tasks["planned_finish"])
+    s, f = to_day(start), to_day(finish)
+    s = np.where(np.isnat(s), f, s)
+    f = np.where(np.isnat(f), s, f)
+    return s, f
+
+
+def _plan(tasks: pd.DataFrame, calendar: WorkCalendar, forecast: pd.DataFrame | None) -> _Plan:
+    start, finish = _plan_dates(tasks, forecast)
+    dated = ~np.isnat(start)
+    nan = np.full(start.shape, np.nan)
+    if not dated.any():
+        return _Plan(None, nan, nan.copy(), 0, start, finish)
+    origin = _date(calendar.roll_forward(start[dated].min()))
+    first = calendar.count(origin, start)  # working days before the task's start
+    days = calendar.count_inclusive(start, finish)
+    milestone = tasks["duration"].to_numpy(dtype="float64") == 0
+    days = np.where(milestone, 0.0, days)
+    last = calendar.count_inclusive(origin, finish[dated].max()).item()
+    lump_end = np.where(days == 0, first + 1, 0.0)
+    length = int(max(last, np.nanmax(lump_end)))
+    return _Plan(origin, first, days, length, start, finish)
+
+
+def _elapsed_share(first: FloatArray, days: FloatArray, at: float) -> FloatArray:
+    """Share of each task's span elapsed after ``at`` working days (0 where undated)."""
+    span = np.clip(at - first, 0.0, np.where(days > 0, days, 1.0))
+    share = np.where(days > 0, span / np.where(days > 0, days, 1.0), span)
+    return np.where(np.isnan(first), 0.0, share)
+
+
+def _spread(first: FloatArray, days: FloatArray, amounts: FloatArray, length: int) -> FloatArray:
+    """Cumulative curve of ``amounts`` spread evenly over days [first, first + days) (lumps when
+    days is 0), at the end of each working day 0 .. length − 1."""
+    ok = ~np.isnan(first) & (amounts != 0) & (first < length)
+    f, d, a = first[ok].astype("int64"), days[ok], amounts[ok]
+    flat = d > 0
+    rate = a[flat] / d[flat]
+    end = np.minimum(f[flat] + d[flat].astype("int64"), length)
+    diff = np.bincount(f[flat], rate, minlength=length + 1)
+    diff -= np.bincount(end, rate, minlength=length + 1)
+    daily = np.cumsum(diff)[:length] + np.bincount(f[~flat], a[~flat], minlength=length)[:length]
+    return np.cumsum(daily)
+
+
+def _percent(tasks: pd.DataFrame) -> FloatArray:
+    pct = tasks["percent_complete"].to_numpy(dtype="float64")
+    done = tasks["actual_finish"].notna().to_numpy()
+    pct = np.where(np.isnan(pct), np.where(done, 1.0, 0.0), pct)
+    return np.clip(pct, 0.0, 1.0)
+
+
+def earned_value(
+    project: ProjectData,
+    calendar: WorkCalendar,
+    forecast: pd.DataFrame | None = None,
+) -> EvmResult:
+    """Earned value and earned schedule of ``project`` at its status date.
+
+    ``forecast`` (optional: ``ScheduleResult.tasks``, indexed by task_id with ``start`` and
+    ``finish`` dates) supplies PV dates for tasks with neither baseline nor planned dates.
+    Raises PmoError when the project has no status date.
+    """
+    status = _status_date(project)
+    tasks = project.tasks
+    budget = tasks["budget"].fillna(0.0).to_numpy(dtype="float64")
+    pct = _percent(tasks)
+    plan = _plan(tasks, calendar, forecast)
+
+    at: int | None = None
+    pv_task = np.zeros(len(tasks))
+    curve = np.zeros(0)
+    if plan.origin is not None:
+        at = int(calendar.count_inclusive(plan.origin, status).item())
+        pv_task = budget * _elapsed_share(plan.first, plan.days, at)
+        curve = _spread(plan.first, plan.days, budget, plan.length)
+    ev_task = budget * pct
+
+    costs = actual_costs(project)
+    ac_task = costs.groupby("task_id")["amount"].sum().reindex(tasks["task_id"], fill_value=0.0)
+
+    bac_total, pv_total = math.fsum(budget), math.fsum(pv_task)
+    ev_total, ac_total = math.fsum(ev_task), math.fsum(costs["amount"])
+    eac1 = eac_cpi(bac_total, ev_total, ac_total)
+
+    pd_days = plan.length if plan.origin is not None else None
+    es: float | None = None
+    if curve.size:  # EV at BAC is the whole plan, whatever the rounding of the curve
+        es = float(curve.size) if ev_total >= bac_total else _es_on_curve(curve, ev_total)
+    ieac = ieac_t(pd_days, es, at)
+    finish = None
+    if ieac is not None and plan.origin is not None and ieac <= MAX_FORECAST_DAYS:
+        day = math.ceil(round(ieac, 9)) - 1
+        finish = _date(calendar.add(plan.origin, day))
+
+    by_task = _by_task(tasks, plan, budget, pct, pv_task, ev_task, ac_task.to_numpy())
+    series = _Series(project, calendar, plan, budget, pct, costs, status)
+    return EvmResult(
+        status_date=status,
+        bac=bac_total,
+        pv=pv_total,
+        ev=ev_total,
+        ac=ac_total,
+        sv=ev_total - pv_total,
+        cv=ev_total - ac_total,
+        spi=spi(ev_total, pv_total),
+        cpi=cpi(ev_total, ac_total),
+        eac_cpi=eac1,
+        eac_atypical=ac_total + bac_total - ev_total,
+        eac_cpi_spi=eac_cpi_spi(bac_total, ev_total, ac_total, pv_total),
+        etc=etc(bac_total, ev_total, ac_total),
+        vac=vac(bac_total, ev_total, ac_total),
+        tcpi_bac=tcpi_bac(bac_total, ev_total, ac_total),
+        tcpi_eac=tcpi_eac(bac_total, ev_total, ac_total, eac1),
+        es=es,
+        at=at,
+        pd=pd_days,
+        sv_t=sv_t(es, at),
+        spi_t=spi_t(es, at),
+        tspi_t=tspi_t(pd_days, es, at),
+        ieac_t=ieac,
+        forecast_finish=finish,
+        baseline_start=plan.origin,
+        baseline_finish=(
+            _date(calendar.add(plan.origin, plan.length - 1)) if plan.origin is not None else None
+        ),
+        by_phase=_by_phase(tasks, by_task, costs),
+        by_task=by_task,
+        daily=series.at(series.working_days()),
+        weekly=series.at(series.period_ends("W-SUN")),
+        monthly=series.at(series.period_ends("ME")),
+    )
+
+
+def _date(value: Any) -> dt.date:
+    day = np.asarray(value, dtype="datetime64[D]").reshape(())
+    return dt.date.fromisoformat(str(day))
+
+
+def _by_task(
+    tasks: pd.DataFrame,
+    plan: _Plan,
+    budget: FloatArray,
+    pct: FloatArray,
+    pv: FloatArray,
+    ev: FloatArray,
+    ac: FloatArray,
+) -> pd.DataFrame:
+    head = pd.DataFrame(
+        {
+            "name": tasks["name"].to_numpy(),
+            "phase": tasks["phase"].fillna("").to_numpy(),
+            "pv_start": plan.start.astype("datetime64[ns]"),
+            "pv_finish": plan.finish.astype("datetime64[ns]"),
+            "pv_days": plan.days,
+            "percent_complete": pct,
+        },
+        index=pd.Index(tasks["task_id"].to_numpy(), name="task_id"),
+    )
+    values = pd.DataFrame(indicators(budget, pv, ev, ac), index=head.index)
+    return pd.concat([head, values], axis=1)
+
+
+def _by_phase(tasks: pd.DataFrame, by_task: pd.DataFrame, costs: pd.DataFrame) -> pd.DataFrame:
+    sums = by_task.groupby("phase", sort=False)[["bac", "pv", "ev", "ac"]].sum()
+    # Actuals charged to no task of the plan still cost money: they go to the "" phase.
+    known = costs["task_id"].isin(set(tasks["task_id"].dropna()))
+    stray = math.fsum(costs.loc[~known, "amount"])
+    if stray:
+        if "" not in sums.index:
+            sums.loc[""] = 0.0
+        sums.loc["", "ac"] += stray
+    sums.index.name = "phase"
+    table = indicators(sums["bac"], sums["pv"], sums["ev"], sums["ac"])
+    return pd.DataFrame(table, index=sums.index)
+
+
+def _lookup(curve: FloatArray, n: npt.NDArray[np.int64]) -> FloatArray:
+    """Cumulative ``curve`` after ``n`` working days (0 before day 1, flat after the end)."""
+    if curve.size == 0:
+        return np.zeros(n.shape)
+    return np.where(n > 0, curve[np.clip(n - 1, 0, curve.size - 1)], 0.0)
+
+
+class _Series:
+    """Cumulative PV, EV, AC at any calendar dates (end of day), for the S-curves."""
+
+    def __init__(
+        self,
+        project: ProjectData,
+        calendar: WorkCalendar,
+        plan: _Plan,
+        budget: FloatArray,
+        pct: FloatArray,
+        costs: pd.DataFrame,
+        status: dt.date,
+    ) -> None:
+        self.calendar = calendar
+        self.status = np.datetime64(status, "D")
+        origin = status if plan.origin is None else plan.origin
+        self.origin = np.datetime64(origin, "D")
+        tasks = project.tasks
+        at = int(calendar.count_inclusive(origin, status).item())
+        end = origin if plan.origin is None else _date(calendar.add(origin, plan.length - 1))
+        self.last = np.datetime64(max(end, status), "D")
+        self.first_day = np.datetime64(min(origin, status), "D")
+        length = int(calendar.count_inclusive(origin, self.last).item())
+        self.pv = _spread(plan.first, plan.days, budget, length)
+        # EV ramps from the actual start (else the planned one; never before the first baseline
+        # start nor after the status date) to the actual finish, or to the status date.
+        began = to_day(tasks["actual_start"])
+        began = np.where(np.isnat(began), plan.start, began)
+        began = np.where(np.isnat(began) | (began > self.status), self.status, began)
+        began = np.maximum(began, self.origin)
+        ended = to_day(tasks["actual_finish"])
+        ended = np.where(np.isnat(ended) | (ended > self.status), self.status, ended)
+        ended = np.maximum(ended, began)
+        first = np.minimum(calendar.count(self.origin, began), max(at - 1, 0))
+        days = np.minimum(calendar.count_inclusive(began, ended), at - first)
+        self.ev = _spread(first, days, budget * pct, at)
+        dated = costs.sort_values("date")
+        self.ac_dates = to_day(dated["date"])
+        self.ac_cum = np.concatenate([[0.0], np.cumsum(dated["amount"].to_numpy(float))])
+
+    def working_days(self) -> npt.NDArray[np.datetime64]:
+        days = self.calendar.working_days(self.first_day, self.last)
+        return np.union1d(days, [self.status])
+
+    def period_ends(self, freq: str) -> npt.NDArray[np.datetime64]:
+        first = pd.Timestamp(self.first_day)
+        ends = pd.date_range(first, pd.Timestamp(self.last) + pd.offsets.MonthEnd(1), freq=freq)
+        ends = to_day(pd.Series(ends))
+        # the periods that hold a day of the plan, then the status date
+        keep = ends[ends >= self.first_day]
+        last_needed = np.argmax(keep >= self.last) if (keep >= self.last).any() else keep.size - 1
+        return np.union1d(keep[: last_needed + 1], [self.status])
+
+    def at(self, dates: npt.NDArray[np.datetime64]) -> pd.DataFrame:
+        n = self.calendar.count_inclusive(self.origin, dates).astype("int64")
+        pv, ev = _lookup(self.pv, n), _lookup(self.ev, n)
+        ac = self.ac_cum[np.searchsorted(self.ac_dates, dates, side="right")]
+        future = dates > self.status
+        ev = np.where(future, np.nan, ev)
+        ac = np.where(future, np.nan, ac)
+        return pd.DataFrame(
+            {"date": dates.astype("datetime64[ns]"), "pv": pv, "ev": ev, "ac": ac,
+             "spi": _div(ev, pv), "cpi": _div(ev, ac)}
+        )  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# Budget follow-up
+
+
+BUDGET_FOLLOWUP_COLUMNS = ("budget", "committed", "actual", "remaining", "forecast", "variance")
+
+
+def budget_followup(project: ProjectData) -> pd.DataFrame:
+    """Budget lines against actual costs, per category (budget categories in schema order).
+
+    budget and committed sum the Budget sheet; actual sums the Actuals lines dated on or before
+    the status date (``actual_costs``); remaining = budget − actual. Forecast rule: a category
+    is forecast to cost max(budget, committed, actual): budget not yet spent is expected to be
+    spent as planned, orders placed (committed) will be invoiced in full, and what is spent
+    stays spent. variance = budget − forecast (negative: overrun). Categories with neither a
+    budget line nor an actual cost are left out; blank categories count as "other".
+    """
+    from pmo_xl.schema import BUDGET_CATEGORIES
+
+    lines = project.budget
+    category = lines["category"].fillna("other")
+    budget = lines["amount"].fillna(0.0).groupby(category).sum()
+    committed = lines["committed"].fillna(0.0).groupby(category).sum()
+    costs = actual_costs(project)
+    actual = costs.groupby("category")["amount"].sum()
+    order = [c.key for c in BUDGET_CATEGORIES]
+    present = set(budget.index) | set(actual.index)
+    index = pd.Index(
+        [k for k in order if k in present] + sorted(present - set(order)), name="category"
+    )
+    table = pd.DataFrame(
+        {
+            "budget": budget.reindex(index, fill_value=0.0),
+            "committed": committed.reindex(index, fill_value=0.0),
+            "actual": actual.reindex(index, fill_value=0.0),
+        },
+        index=index,
+        dtype="float64",
+    )
+    table["remaining"] = table["budget"] - table["actual"]
+    table["forecast"] = table[["budget", "committed", "actual"]].max(axis=1)
+    table["variance"] = table["budget"] - table["forecast"]
+    return table
