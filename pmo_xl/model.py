@@ -127,9 +127,7 @@ def normalise_table(df: pd.DataFrame | None, sheet: Sheet) -> pd.DataFrame:
         elif dtype == "float64":
             s = pd.to_numeric(s, errors="coerce").astype("float64")
         else:
-            s = pd.Series(
-                [None if _blank(v) else str(v) for v in s], index=df.index, dtype="object"
-            )
+            s = _text_column(s)
         out[col.key] = s
     result = pd.DataFrame(out, index=df.index)
     result.index = result.index.astype("int64")
@@ -137,14 +135,18 @@ def normalise_table(df: pd.DataFrame | None, sheet: Sheet) -> pd.DataFrame:
     return result
 
 
-def _blank(v: Any) -> bool:
-    if v is None:
-        return True
-    if isinstance(v, float) and np.isnan(v):
-        return True
-    if v is pd.NaT or v is pd.NA:
-        return True
-    return isinstance(v, str) and not v.strip()
+def _text_column(s: pd.Series) -> pd.Series:
+    """Text as ``object`` holding ``str`` or None; blank or whitespace-only cells become None."""
+    values = s.astype("object")
+    present = values.notna().to_numpy()
+    out = np.full(len(values), None, dtype=object)
+    if present.any():
+        text = values[present].map(str)
+        keep = text.str.strip().ne("").to_numpy()
+        idx = np.flatnonzero(present)[keep]
+        out[idx] = text.to_numpy(dtype=object)[keep]
+    return pd.Series(out, index=s.index, dtype="object")
+
 
 
 @dataclass
