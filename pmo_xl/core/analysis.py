@@ -17,6 +17,8 @@ import pandas as pd
 from pmo_xl.core.calendar import WorkCalendar
 from pmo_xl.core.dcma import DcmaCheck, dcma_checks
 from pmo_xl.core.evm import EvmResult, earned_value
+from pmo_xl.core.quality import QualitySummary, quality_summary
+from pmo_xl.core.risk import RiskResult, analyse_risks
 from pmo_xl.core.schedule import ScheduleResult, compute_schedule
 from pmo_xl.core.validate import validate
 from pmo_xl.errors import PmoError
@@ -35,6 +37,8 @@ class Analysis:
     schedule: ScheduleResult | None = None
     evm: EvmResult | None = None
     dcma: list[DcmaCheck] = field(default_factory=list)
+    risks: RiskResult | None = None
+    quality: QualitySummary | None = None
     problems: list[str] = field(default_factory=list)  # why a part could not be computed
 
     @property
@@ -55,6 +59,10 @@ class Analysis:
         out.update(_evm_json(self.evm))
         out.update(_schedule_json(self.schedule))
         out["dcma"] = [c.as_json() for c in self.dcma]
+        if self.risks is not None:
+            out.update(self.risks.as_json())
+        if self.quality is not None:
+            out.update(self.quality.as_json())
         out["checks"] = [f.as_json() for f in self.findings]
         out["problems"] = list(self.problems)
         return out
@@ -118,13 +126,18 @@ def analyse(project: ProjectData) -> Analysis:
         result.problems.append("schedule: the project has no start date")
     else:
         try:
-            result.schedule = compute_schedule(project.tasks, calendar, start, status)
+            result.schedule = compute_schedule(
+                project.tasks, calendar, start, status, lang=project.language
+            )
         except PmoError as exc:
             result.problems.append(f"schedule: {exc.message}")
     if status is None:
         result.problems.append("earned value: the project has no status date")
     else:
-        result.evm = earned_value(project, calendar)
+        forecast = result.schedule.tasks if result.schedule is not None else None
+        result.evm = earned_value(project, calendar, forecast)
+        result.risks = analyse_risks(project.risks, project.settings, status, project.budget)
+        result.quality = quality_summary(project.quality, project.changes, project.training, status)
         if result.schedule is not None:
             result.dcma = dcma_checks(
                 project.tasks,
