@@ -18,9 +18,17 @@ from pmo_xl.core.calendar import WorkCalendar
 from pmo_xl.core.dcma import DcmaCheck, dcma_checks
 from pmo_xl.core.evm import EvmResult, earned_value
 from pmo_xl.core.quality import QualitySummary, quality_summary
+from pmo_xl.core.resources import (
+    overallocations,
+    overload_records,
+    planned_task_dates,
+    weekly_load,
+    with_project,
+)
 from pmo_xl.core.risk import RiskResult, analyse_risks
 from pmo_xl.core.schedule import ScheduleResult, compute_schedule
 from pmo_xl.core.validate import validate
+from pmo_xl.core.watchdog import Alert, watchdog
 from pmo_xl.errors import PmoError
 from pmo_xl.model import Finding, ProjectData
 
@@ -39,6 +47,9 @@ class Analysis:
     dcma: list[DcmaCheck] = field(default_factory=list)
     risks: RiskResult | None = None
     quality: QualitySummary | None = None
+    loads: pd.DataFrame | None = None  # weekly load [project, resource_id, week, hours]
+    overload: pd.DataFrame | None = None  # over-allocations (resources.overallocations)
+    alerts: list[Alert] = field(default_factory=list)  # watchdog, most severe first
     problems: list[str] = field(default_factory=list)  # why a part could not be computed
 
     @property
@@ -63,6 +74,10 @@ class Analysis:
             out.update(self.risks.as_json())
         if self.quality is not None:
             out.update(self.quality.as_json())
+        out["resource_overload"] = (
+            overload_records(self.overload) if self.overload is not None else []
+        )
+        out["watchdog"] = [a.as_json() for a in self.alerts]
         out["checks"] = [f.as_json() for f in self.findings]
         out["problems"] = list(self.problems)
         return out
@@ -95,7 +110,7 @@ EVM_KEYS = (
 
 
 def _evm_json(evm: EvmResult | None) -> dict[str, Any]:
-    out = {key: number(getattr(evm, key, None)) for key in EVM_KEYS}
+    out: dict[str, Any] = {key: number(getattr(evm, key, None)) for key in EVM_KEYS}
     out["forecast_finish_es"] = iso(getattr(evm, "forecast_finish", None))
     return out
 
@@ -138,6 +153,13 @@ def analyse(project: ProjectData) -> Analysis:
         result.evm = earned_value(project, calendar, forecast)
         result.risks = analyse_risks(project.risks, project.settings, status, project.budget)
         result.quality = quality_summary(project.quality, project.changes, project.training, status)
+        task_dates = forecast if forecast is not None else planned_task_dates(project.tasks)
+        code = str(project.project.get("project_code") or "")
+        result.loads = weekly_load(project.assignments, task_dates, calendar, code)
+        result.overload = overallocations(
+            result.loads, with_project(project.resources, code), calendar
+        )
+        result.alerts = watchdog(project, task_dates, calendar, status)
         if result.schedule is not None:
             result.dcma = dcma_checks(
                 project.tasks,

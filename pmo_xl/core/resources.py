@@ -1,0 +1,431 @@
+"""Resource load against project share, for one project or several at once.
+
+Load
+    The planned hours of each assignment are spread evenly over the working days of its task's
+    forecast span (``task_dates.start`` to ``task_dates.finish``, both included, on the
+    ``WorkCalendar`` given: French holidays by default). A task whose span holds no working day
+    (a milestone, a finish before the start) gets all its hours on the first working day on or
+    after its start. Assignments whose task has no dates, or with no or zero planned hours, carry
+    no load. Days are grouped into ISO weeks named by their Monday.
+
+Capacity
+    ``hours per day × working days of the week × share``: a week with a public holiday has less
+    capacity. A blank Hours per day counts as 7 h (the schema default); a blank share counts as
+    0 %, so any load on that person shows as an overload.
+
+Several projects
+    ``weekly_load`` tags its rows with a project code, so loads of several projects concatenate.
+    ``overallocations`` sums a person's load over all projects and compares it with the capacity
+    of their TOTAL share (the sum of their shares on those projects, capped at 100 %: the rest of
+    their time is operational work). A total share above 100 % is itself reported as an
+    over-commitment (``kind == "share"``), whatever the weekly loads.
+
+Matching people across projects (``match``)
+    * ``"id"`` (default): two Resources rows are the same person when they have the same
+      Resource ID, or, failing that, the same name and department (compared ignoring case,
+      accents and spacing). Use it when Resource IDs are organisation-wide (employee numbers).
+    * ``"name"``: only the name and department count; use it when every workbook numbers its own
+      resources (``R01`` of one project is not ``R01`` of another). A row without a name falls
+      back to its Resource ID.
+    Hours of a (project, Resource ID) absent from ``resources_by_project`` count against a
+    capacity of 0 (in ``"id"`` mode they join a known person with the same Resource ID).
+
+Over-allocation
+    A person-week is over-allocated when ``load > capacity + TOLERANCE_HOURS`` (0.01 h: only the
+    rounding of evenly spread hours is forgiven). ``ratio = load / capacity`` (infinite when the
+    capacity is 0).
+
+Everything is vectorised: assignments are expanded over their working days with ``numpy.repeat``
+and summed with ``numpy.bincount``. Measured here (2 busy cores), 5,000 assignments on 2,000
+tasks: ~0.03 s for ``weekly_load``, ~0.1 s for ``overallocations``, ~0.02 s for ``load_matrix``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from pmo_xl.core.calendar import FRENCH, DateLike, WorkCalendar, to_day
+from pmo_xl.schema import fold
+
+DEFAULT_HOURS_PER_DAY = 7.0
+TOLERANCE_HOURS = 0.01
+SHARE_TOLERANCE = 1e-9
+LOAD_COLUMNS = ["project", "resource_id", "week", "hours"]
+OVERALLOCATION_COLUMNS = [
+    "kind",
+    "person",
+    "resource_id",
+    "name",
+    "department",
+    "projects",
+    "week",
+    "load",
+    "capacity",
+    "ratio",
+    "total_share",
+]
+
+Match = Literal["id", "name"]
+
+
+def monday_of(dates: DateLike) -> npt.NDArray[np.datetime64]:
+    """The Monday of the ISO week of each date (``datetime64[D]``, NaT kept)."""
+    d = to_day(dates)
+    days = d.astype("int64")
+    weekday = (days + 3) % 7  # 1970-01-01 was a Thursday
+    return np.where(np.isnat(d), d, d - weekday.astype("timedelta64[D]"))
+
+
+def week_working_days(weeks: DateLike, calendar: WorkCalendar = FRENCH) -> npt.NDArray[np.float64]:
+    """Working days in the ISO week of each date (5 less that week's holidays)."""
+    mondays = monday_of(weeks)
+    return calendar.count(mondays, mondays + np.timedelta64(7, "D"))
+
+
+def working_span(
+    start: DateLike, finish: DateLike, calendar: WorkCalendar = FRENCH
+) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.float64]]:
+    """First working day and number of working days of each span, as the load spreads it.
+
+    The first day is the start rolled forward to a working day; the count includes start and
+    finish and is at least 1 (a span with no working day is put on its first working day).
+    NaT in: NaT first day and NaN count.
+    """
+    first = calendar.roll_forward(start)
+    n = calendar.count_inclusive(first, finish)
+    return first, np.where(np.isnan(n), np.nan, np.maximum(n, 1.0))
+
+
+def weekly_load(
+    assignments: pd.DataFrame,
+    task_dates: pd.DataFrame,
+    calendar: WorkCalendar = FRENCH,
+    project: str = "P1",
+) -> pd.DataFrame:
+    """Planned hours per resource and ISO week, long format ``[project, resource_id, week, hours]``.
+
+    ``assignments`` has ``task_id``, ``resource_id``, ``planned_hours``; ``task_dates`` is indexed
+    by task id with forecast ``start`` and ``finish`` (e.g. ``ScheduleResult.tasks``, or
+    ``planned_task_dates(tasks)``). Rows are sorted by resource and week; only non-zero weeks.
+    """
+    a = assignments.loc[
+        assignments["task_id"].notna()
+        & assignments["resource_id"].notna()
+        & (assignments["planned_hours"].astype("float64") > 0),
+        ["task_id", "resource_id", "planned_hours"],
+    ]
+    dates = task_dates.loc[~task_dates.index.duplicated(keep="first"), ["start", "finish"]]
+    start = dates["start"].reindex(a["task_id"].to_numpy())
+    finish = dates["finish"].reindex(a["task_id"].to_numpy())
+    first, n_days = working_span(start, finish, calendar)
+    placed = ~np.isnat(first)
+    if not placed.any():
+        return _empty_load()
+    first = first[placed]
+    n = n_days[placed].astype("int64")
+    hours = a["planned_hours"].to_numpy(dtype="float64")[placed]
+    resource_codes, resource_ids = pd.factorize(a["resource_id"].to_numpy()[placed])
+
+    origin = first.min()
+    first_index = calendar.count(origin, first).astype("int64")
+    last = (first_index + n).max()
+    days = calendar.add(origin, np.arange(last))  # working day k after origin, k = 0..last-1
+    # expand each assignment over its working days: row r covers day indices first[r]..+n[r]-1
+    rows = np.repeat(np.arange(len(n)), n)
+    offset = np.arange(len(rows)) - np.repeat(np.cumsum(n) - n, n)
+    day_index = first_index[rows] + offset
+
+    day_weeks = monday_of(days)
+    week_codes, week_values = pd.factorize(day_weeks)
+    n_weeks = len(week_values)
+    key = resource_codes[rows] * n_weeks + week_codes[day_index]
+    totals = np.bincount(key, weights=(hours / n)[rows], minlength=len(resource_ids) * n_weeks)
+    nonzero = np.flatnonzero(totals)
+    out = pd.DataFrame(
+        {
+            "project": project,
+            "resource_id": np.asarray(resource_ids, dtype=object)[nonzero // n_weeks],
+            "week": np.asarray(week_values, dtype="datetime64[D]")[nonzero % n_weeks].astype(
+                "datetime64[ns]"
+            ),
+            "hours": totals[nonzero],
+        },
+        columns=LOAD_COLUMNS,
+    )
+    return out.sort_values(["resource_id", "week"], ignore_index=True)
+
+
+def _empty_load() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "project": pd.Series(dtype=object),
+            "resource_id": pd.Series(dtype=object),
+            "week": pd.Series(dtype="datetime64[ns]"),
+            "hours": pd.Series(dtype="float64"),
+        }
+    )
+
+
+def planned_task_dates(tasks: pd.DataFrame) -> pd.DataFrame:
+    """``start``/``finish`` per task id from a Tasks table (actual start first, else planned).
+
+    A stand-in for the forecast dates of the schedule when it is not available.
+    """
+    t = tasks.loc[tasks["task_id"].notna()]
+    start = t["actual_start"].fillna(t["planned_start"])
+    finish = t["actual_finish"].fillna(t["planned_finish"])
+    out = pd.DataFrame(
+        {"start": start.to_numpy(), "finish": finish.to_numpy()},
+        index=pd.Index(t["task_id"].to_numpy(), name="task_id"),
+    )
+    return out.astype("datetime64[ns]")
+
+
+def capacity(
+    resources: pd.DataFrame,
+    weeks: DateLike,
+    calendar: WorkCalendar = FRENCH,
+    *,
+    id_column: str = "resource_id",
+    share_column: str = "project_share",
+    default_hours_per_day: float = DEFAULT_HOURS_PER_DAY,
+) -> pd.DataFrame:
+    """Capacity of each resource in each week (any date of a week stands for its Monday).
+
+    Long format ``[<id_column>, week, working_days, hours_per_day, share, capacity]`` with
+    ``capacity = hours_per_day × working_days × share``, resources in their order, weeks sorted.
+    """
+    week_days = np.unique(monday_of(to_day(weeks).ravel()))
+    week_days = week_days[~np.isnat(week_days)]
+    working = week_working_days(week_days, calendar)
+    hpd = resources["hours_per_day"].astype("float64").fillna(default_hours_per_day).to_numpy()
+    share = resources[share_column].astype("float64").fillna(0.0).to_numpy()
+    n_res, n_weeks = len(resources), len(week_days)
+    hpd_rep, share_rep = np.repeat(hpd, n_weeks), np.repeat(share, n_weeks)
+    working_rep = np.tile(working, n_res)
+    return pd.DataFrame(
+        {
+            id_column: np.repeat(resources[id_column].to_numpy(dtype=object), n_weeks),
+            "week": np.tile(week_days, n_res).astype("datetime64[ns]"),
+            "working_days": working_rep,
+            "hours_per_day": hpd_rep,
+            "share": share_rep,
+            "capacity": hpd_rep * working_rep * share_rep,
+        }
+    )
+
+
+def with_project(resources: pd.DataFrame, project: str) -> pd.DataFrame:
+    """One project's Resources table with a ``project`` column, for ``overallocations``."""
+    out = resources.copy()
+    out.insert(0, "project", project)
+    return out
+
+
+def people(resources_by_project: pd.DataFrame, match: Match = "id") -> pd.DataFrame:
+    """``resources_by_project`` with a ``person`` column naming who each row is (see module doc).
+
+    The person's label is the Resource ID of their first row (``"id"``) or ``Name (Department)``
+    of their first row (``"name"``); rows keep their order.
+    """
+    if match not in ("id", "name"):
+        raise ValueError(f"match must be 'id' or 'name', not {match!r}")
+    r = resources_by_project.reset_index(drop=True)
+    ids = [_text(v) for v in r["resource_id"]]
+    names = [_text(v) for v in r["name"]]
+    depts = [_text(v) for v in r["department"]] if "department" in r else [""] * len(r)
+    parent = list(range(len(r)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(keys: list[str]) -> None:
+        seen: dict[str, int] = {}
+        for i, k in enumerate(keys):
+            if not k:
+                continue
+            if k in seen:
+                a, b = root(seen[k]), root(i)
+                parent[max(a, b)] = min(a, b)  # the earliest row names the person
+            else:
+                seen[k] = i
+
+    name_keys = [f"{fold(n)}|{fold(d)}" if n else "" for n, d in zip(names, depts, strict=True)]
+    id_keys = [fold(i) for i in ids]
+    if match == "id":
+        join(id_keys)
+        join(name_keys)
+    else:
+        join([nk or (f"id|{ik}" if ik else "") for nk, ik in zip(name_keys, id_keys, strict=True)])
+    labels = []
+    for i in range(len(r)):
+        first = root(i)
+        if match == "id" or not names[first]:
+            labels.append(ids[first] or names[first])
+        else:
+            labels.append(f"{names[first]} ({depts[first]})" if depts[first] else names[first])
+    out = resources_by_project.copy()
+    out["person"] = labels
+    return out
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _texts(values: pd.Series) -> pd.Series:
+    return values.astype(object).fillna("").astype(str).str.strip()
+
+
+def _person_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per person: identity, projects, total share, hours per day (first given)."""
+    shares = rows["project_share"].astype("float64").fillna(0.0)
+    g = rows.assign(project_share=shares).groupby("person", sort=False)
+    first = g[["resource_id", "name", "department", "hours_per_day"]].first()
+    projects = (
+        rows.drop_duplicates(["person", "project"])
+        .sort_values("project")
+        .groupby("person", sort=False)["project"]
+        .agg(";".join)
+    )
+    table = first.assign(
+        projects=projects.reindex(first.index), total_share=g["project_share"].sum()
+    )
+    table["capped_share"] = table["total_share"].clip(upper=1.0)
+    table.index.name = "person"
+    return table.reset_index()
+
+
+def overallocations(
+    loads: pd.DataFrame,
+    resources_by_project: pd.DataFrame,
+    calendar: WorkCalendar = FRENCH,
+    match: Match = "id",
+    *,
+    tolerance_hours: float = TOLERANCE_HOURS,
+) -> pd.DataFrame:
+    """People over-committed (total share > 100 %) and person-weeks over capacity.
+
+    ``loads``: ``weekly_load`` rows of one or several projects, concatenated.
+    ``resources_by_project``: ``[project, resource_id, name, department, hours_per_day,
+    project_share]`` (see ``with_project``). Columns of the result: ``kind`` (``"share"``: total
+    share above 100 %, one row per person, ``ratio`` = total share, no week/load/capacity;
+    ``"load"``: a week where the load summed over projects exceeds the capacity of the capped
+    total share), ``person, resource_id, name, department, projects, week, load, capacity, ratio,
+    total_share``. Sorted by person (in first-seen order), share row first, then week.
+    """
+    rows = people(resources_by_project, match)
+    rows = rows.assign(
+        project=_texts(rows["project"]), resource_id=_texts(rows["resource_id"])
+    ).loc[lambda d: d["resource_id"] != ""]
+    persons = _person_table(rows)
+    # hours of (project, resource) with no Resources row: their own person, capacity 0
+    key = rows.drop_duplicates(["project", "resource_id"]).set_index(["project", "resource_id"])
+    lk = loads.assign(project=_texts(loads["project"]), resource_id=_texts(loads["resource_id"]))
+    idx = pd.MultiIndex.from_frame(lk[["project", "resource_id"]])
+    person = key["person"].reindex(idx).to_numpy(dtype=object)
+    unknown = pd.isna(person)
+    if unknown.any():
+        fallback = lk["resource_id"] if match == "id" else lk["project"] + "/" + lk["resource_id"]
+        person[unknown] = fallback.to_numpy(dtype=object)[unknown]
+        extra = lk.loc[unknown].assign(person=person[unknown])
+        extra = extra.loc[~extra["person"].isin(persons["person"])].drop_duplicates("person")
+        persons = pd.concat(
+            [
+                persons,
+                pd.DataFrame(
+                    {
+                        "person": extra["person"],
+                        "resource_id": extra["resource_id"],
+                        "name": None,
+                        "department": None,
+                        "projects": extra["project"],
+                        "total_share": 0.0,
+                        "hours_per_day": np.nan,
+                        "capped_share": 0.0,
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
+    summed = (
+        lk.assign(person=person)
+        .groupby(["person", "week"], sort=False)["hours"]
+        .sum()
+        .reset_index()
+    )
+    # empty frames come out of groupby with float keys: keep the merge keys text
+    summed["person"] = summed["person"].astype(object)
+    persons["person"] = persons["person"].astype(object)
+    caps = capacity(
+        persons, summed["week"], calendar, id_column="person", share_column="capped_share"
+    )
+    weekly = summed.merge(caps[["person", "week", "capacity"]], on=["person", "week"])
+    weekly = weekly.loc[weekly["hours"] > weekly["capacity"] + tolerance_hours]
+    with np.errstate(divide="ignore"):
+        ratio = weekly["hours"].to_numpy() / weekly["capacity"].to_numpy()
+    load_rows = weekly.assign(kind="load", load=weekly["hours"], ratio=ratio).merge(
+        persons.drop(columns=["hours_per_day", "capped_share"]), on="person"
+    )
+    over = persons.loc[persons["total_share"] > 1.0 + SHARE_TOLERANCE]
+    share_rows = over.assign(
+        kind="share",
+        week=pd.NaT,
+        load=np.nan,
+        capacity=np.nan,
+        ratio=over["total_share"],
+    )
+    out = pd.concat(
+        [share_rows[OVERALLOCATION_COLUMNS], load_rows[OVERALLOCATION_COLUMNS]], ignore_index=True
+    )
+    order = {p: i for i, p in enumerate(persons["person"])}
+    out = out.assign(_order=out["person"].map(order)).sort_values(
+        ["_order", "week"], na_position="first", kind="stable", ignore_index=True
+    )
+    out = out.drop(columns="_order")
+    out["week"] = out["week"].astype("datetime64[ns]")
+    for col in ("load", "capacity", "ratio", "total_share"):
+        out[col] = out[col].astype("float64")
+    return out
+
+
+def overload_records(overloads: pd.DataFrame) -> list[dict[str, Any]]:
+    """``overallocations`` rows as JSON-ready dicts (ISO weeks; None for blank or infinite)."""
+    records = []
+    for rec in overloads.to_dict("records"):
+        out: dict[str, Any] = {}
+        for k, v in rec.items():
+            if v is pd.NaT or v is None or (isinstance(v, float) and not math.isfinite(v)):
+                out[str(k)] = None  # NaT first: it is an instance of datetime
+            elif isinstance(v, pd.Timestamp | dt.date):
+                out[str(k)] = v.isoformat()[:10]
+            elif isinstance(v, np.generic):
+                out[str(k)] = v.item()
+            else:
+                out[str(k)] = v
+        records.append(out)
+    return records
+
+
+def load_matrix(loads: pd.DataFrame, *, by: str = "resource_id") -> pd.DataFrame:
+    """Hours per ``by`` (rows, sorted) × week (columns: every Monday from first to last, 0 filled).
+
+    Several projects' loads are summed per ``by``; this is the heat map of the Resource load tab.
+    """
+    if loads.empty:
+        return pd.DataFrame(index=pd.Index([], name=by), columns=pd.DatetimeIndex([], name="week"))
+    table = loads.pivot_table(index=by, columns="week", values="hours", aggfunc="sum")
+    weeks = pd.date_range(loads["week"].min(), loads["week"].max(), freq="7D", name="week")
+    table = table.reindex(columns=weeks, fill_value=0.0).fillna(0.0).astype("float64")
+    return table.sort_index()
