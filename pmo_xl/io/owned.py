@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -182,7 +183,9 @@ def _write_value(
 ) -> None:
     fmt = f.cell(kind, colour if isinstance(colour, str) else None)
     if link:
-        ws.write_url(r, c, "internal:" + link, f.link, string=_text(value))
+        # "external:<path>" links a file (the portfolio's links to project workbooks)
+        url = link if link.startswith("external:") else "internal:" + link
+        ws.write_url(r, c, url, f.link, string=_text(value))
         return
     if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         ws.write_blank(r, c, None, fmt)
@@ -227,3 +230,21 @@ def render_png(figure: Any) -> tuple[bytes, int, int]:
     figure.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     w, h = figure.get_size_inches()
     return buf.getvalue(), round(w * DPI), round(h * DPI)
+
+
+def read_owned_rows(path: Path, kind: str) -> list[list[Any]] | None:
+    """The cell values of the owned sheet ``kind`` of the workbook at ``path`` (None if absent).
+
+    The sheet is found by pmo_xl's marker, never by its name (see ``io.package``).
+    """
+    import fastexcel
+
+    from pmo_xl.io.package import read_owned_sheets
+
+    name = read_owned_sheets(path).get(kind)
+    if name is None:
+        return None
+    sheet = fastexcel.read_excel(path).load_sheet(name, header_row=None, dtypes="string")
+    table = sheet.to_arrow()
+    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
+    return [list(row) for row in zip(*columns, strict=True)] if columns else []
