@@ -33,6 +33,7 @@ test: lint typecheck pytest
 
 workbooks: install
 	$(BIN)/python -m pmo_xl.sample --write
+	$(BIN)/pmo-xl build-addin
 
 bench: install-dev
 	$(BIN)/python benchmarks/read.py

@@ -106,6 +106,115 @@ def analyse(
         _print_analysis(analysis.as_json(), _lang(lang, analysis.project.language))
 
 
+@app.command()
+def refresh(
+    path: Annotated[Path, typer.Argument(help="Project workbook (.xlsx or .xlsm) to update.")],
+    json_: JsonOpt = False,
+) -> None:
+    """Write the status tabs (dashboard, schedule, earned value, risks...) into the workbook.
+
+    Only pmo_xl's own sheets are replaced; everything else in the workbook stays as it was. The
+    previous version is kept in .pmo_xl_backups beside the workbook. Exit code 0 when written,
+    1 when the workbook is open in Excel, 2 when it cannot be read or written.
+    """
+    try:
+        result = services.refresh_file(path)
+    except PmoError as exc:
+        raise _fail(exc) from None
+    if json_:
+        summary = {
+            "file": str(result.path),
+            "backup": str(result.backup) if result.backup else None,
+            "sheets": [s.name for s in result.report.sheets],
+            "timings": {k: round(v, 3) for k, v in result.timings.items()},
+        }
+        _print_json(summary | {"analysis": result.analysis.as_json()})
+        return
+    names = ", ".join(s.name for s in result.report.sheets)
+    out.print(f"{result.path}: {names}", markup=False, highlight=False)
+    if result.backup:
+        out.print(f"backup: {result.backup}", markup=False, highlight=False)
+
+
+@app.command()
+def consolidate(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Workbooks or folders (searched recursively).")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Portfolio workbook to write.")],
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Worker processes (default: all cores).")
+    ] = None,
+    dask: Annotated[
+        str | None, typer.Option("--dask", help="Dask scheduler address, e.g. tcp://host:8786.")
+    ] = None,
+    export: Annotated[
+        Path | None, typer.Option("--export", help="Folder for the tables as Parquet and CSV.")
+    ] = None,
+    json_: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """Consolidate many project workbooks into one portfolio workbook.
+
+    Exit code 0 when every workbook was consolidated, 1 when some could not be (listed on the
+    Errors sheet), 2 when none could.
+    """
+    from rich.progress import Progress
+
+    try:
+        language = _lang(lang)
+        with Progress(console=err, disable=json_ or not err.is_terminal) as bar:
+            task = bar.add_task("consolidate", total=None)
+
+            def advance(done: int, total: int, _summary: Any) -> None:
+                bar.update(task, completed=done, total=total)
+
+            result = services.consolidate(
+                list(paths),
+                output,
+                workers=workers,
+                dask=dask,
+                export_dir=export,
+                lang=language,
+                progress=advance,
+            )
+    except PmoError as exc:
+        raise _fail(exc) from None
+    if json_:
+        _print_json(result.as_json())
+    else:
+        for row in result.tables.errors.itertuples():
+            err.print(f"pmo-xl: {row.file}: {row.reason}", markup=False, highlight=False)
+        out.print(
+            f"{result.output}: {result.consolidated} project(s) consolidated, "
+            f"{result.failed} file(s) failed",
+            markup=False,
+            highlight=False,
+        )
+    raise typer.Exit(result.exit_code)
+
+
+@app.command("build-addin")
+def build_addin(
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Workbook to write (default workbooks/pmo_xl.xlsm)."),
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of the workbook: fr (default) or en.")
+    ] = None,
+) -> None:
+    """Build the macro-enabled workbook: template, VBA project (xlwings + ribbon callbacks), ribbon.
+
+    Exit code 0 when written, 1 when the macros/ sources are wrong, 2 when it cannot be written.
+    """
+    try:
+        target = services.build_addin(output, _lang(lang))
+    except PmoError as exc:
+        raise _fail(exc) from None
+    out.print(f"{target}", markup=False, highlight=False)
+
+
 def _print_analysis(data: dict[str, Any], lang: Lang) -> None:
     table = Table(title=f"{data['project_code']} — {data['project_name']}", header_style="bold")
     table.add_column("indicator")
@@ -157,11 +266,11 @@ ANALYSIS_ROWS = (
 def _print_findings(result: services.ValidationResult, lang: Lang) -> None:
     if result.findings:
         table = Table(show_lines=False, header_style="bold")
-        for head in ("where", "rule", "severity", "message"):
+        for head in ("severity", "rule", "message"):  # the message names sheet and cell
             table.add_column(head)
         for f in result.findings:
             style = "red" if f.severity == "error" else "yellow"
-            table.add_row(f.where, f.rule, label(f.severity, lang), f.message, style=style)
+            table.add_row(label(f.severity, lang), f.rule, f.message, style=style)
         out.print(table)
     else:
         out.print(label("no_findings", lang))

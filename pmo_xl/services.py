@@ -14,6 +14,8 @@ from pmo_xl.schema import Lang
 
 if TYPE_CHECKING:
     from pmo_xl.core.analysis import Analysis
+    from pmo_xl.portfolio.consolidate import Consolidation, Progress
+    from pmo_xl.report.model import StatusReport
 
 
 @dataclass
@@ -75,3 +77,91 @@ def analyse_project(project: ProjectData) -> Analysis:
 def analyse_file(path: str | Path) -> Analysis:
     """Read one workbook and analyse it."""
     return analyse_project(read(path))
+
+
+@dataclass
+class RefreshResult:
+    path: Path
+    analysis: Analysis
+    report: StatusReport
+    backup: Path | None
+    timings: dict[str, float]
+
+
+def refresh_file(path: str | Path, *, backups: int | None = None) -> RefreshResult:
+    """Analyse a workbook and write its status tabs back into it, losing nothing else.
+
+    Refuses while Excel has the file open (its ``~$`` lock file is beside it). The new version
+    replaces the file atomically; the previous one is kept in ``.pmo_xl_backups`` beside it.
+    """
+    import time
+
+    from pmo_xl.errors import PmoError
+    from pmo_xl.io.owned import build_workbook, read_owned_rows
+    from pmo_xl.io.package import OwnedSheet, Package, excel_lock_files, replace_atomically, splice
+    from pmo_xl.report.status import build_report, history_from_rows, history_row, merge_history
+
+    target = Path(path)
+    locks = excel_lock_files(target)
+    if locks:
+        raise PmoError(
+            f"the workbook is open in Excel ({locks[0].name} is beside it): close it first, "
+            "or use the Refresh button of the PMO ribbon in Excel",
+            path=str(target),
+        )
+    clock = time.perf_counter()
+    timings: dict[str, float] = {}
+    project = read(target)
+    timings["read"] = time.perf_counter() - clock
+    analysis = analyse_project(project)
+    timings["analyse"] = time.perf_counter() - clock - sum(timings.values())
+    previous = history_from_rows(read_owned_rows(target, "history"))
+    history = merge_history(previous, history_row(analysis))
+    report = build_report(analysis, history)
+    timings["report"] = time.perf_counter() - clock - sum(timings.values())
+    owned_xlsx = build_workbook(report)
+    timings["render"] = time.perf_counter() - clock - sum(timings.values())
+    owned = [OwnedSheet(s.kind, s.name) for s in report.sheets]
+    keep = int(project.settings.get("backups_kept") or 0) if backups is None else backups
+
+    def write(tmp: Path) -> None:
+        splice(Package.read(target), Package.from_bytes(owned_xlsx), owned).write(tmp)
+
+    backup = replace_atomically(target, write, backups=keep)
+    timings["write"] = time.perf_counter() - clock - sum(timings.values())
+    return RefreshResult(target, analysis, report, backup, timings)
+
+
+def consolidate(
+    paths: list[str | Path],
+    output: str | Path | None,
+    *,
+    workers: int | None = None,
+    dask: Any = None,
+    export_dir: str | Path | None = None,
+    lang: Lang = "fr",
+    progress: Progress | None = None,
+) -> Consolidation:
+    """Read, validate and analyse every project workbook under ``paths`` (in parallel) and write
+    the portfolio workbook ``output``; returns a ``portfolio.Consolidation`` (see that package).
+    """
+    from pmo_xl.portfolio import consolidate as run
+
+    return run(
+        paths,
+        output,
+        workers=workers,
+        dask=dask,
+        export_dir=export_dir,
+        lang=lang,
+        progress=progress,
+    )
+
+
+def build_addin(output: str | Path | None = None, lang: Lang = "fr") -> Path:
+    """Build the macro-enabled workbook (template + VBA project + PMO ribbon) at ``output``
+    (default ``workbooks/pmo_xl.xlsm``); see ``pmo_xl.addin.build``."""
+    from pmo_xl.addin.build import DEFAULT_OUTPUT
+    from pmo_xl.addin.build import build_addin as build
+
+    return build(Path(output) if output is not None else DEFAULT_OUTPUT, lang)
