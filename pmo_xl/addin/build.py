@@ -22,6 +22,7 @@ temporary file beside ``output``, then moved into place.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import tempfile
@@ -58,10 +59,14 @@ _VB_NAME_RE = re.compile(r'^Attribute VB_Name = "([^"]+)"', re.MULTILINE)
 
 
 def xlwings_bas() -> Path:
-    """The standalone VBA module shipped with the installed xlwings package."""
-    import xlwings
+    """The standalone VBA module shipped with the installed xlwings package.
 
-    return Path(xlwings.__file__).parent / "xlwings.bas"
+    Located without importing xlwings: only ``pmo_xl.excel`` imports it (DESIGN.md layering).
+    """
+    spec = importlib.util.find_spec("xlwings")
+    if spec is None or spec.origin is None:
+        raise PmoError("xlwings is not installed: pip install the pinned version")
+    return Path(spec.origin).parent / "xlwings.bas"
 
 
 def read_module(path: Path) -> Module:

@@ -17,6 +17,7 @@ import pandas as pd
 from pmo_xl.core.calendar import WorkCalendar
 from pmo_xl.core.dcma import DcmaCheck, dcma_checks
 from pmo_xl.core.evm import EvmResult, earned_value
+from pmo_xl.core.montecarlo import MonteCarloResult, empty_json, simulate
 from pmo_xl.core.quality import QualitySummary, quality_summary
 from pmo_xl.core.resources import (
     overallocations,
@@ -29,6 +30,7 @@ from pmo_xl.core.risk import RiskResult, analyse_risks
 from pmo_xl.core.schedule import ScheduleResult, compute_schedule
 from pmo_xl.core.validate import validate
 from pmo_xl.core.watchdog import Alert, watchdog
+from pmo_xl.core.weather import Weather, project_weather
 from pmo_xl.errors import PmoError
 from pmo_xl.model import Finding, ProjectData
 
@@ -50,6 +52,8 @@ class Analysis:
     loads: pd.DataFrame | None = None  # weekly load [project, resource_id, week, hours]
     overload: pd.DataFrame | None = None  # over-allocations (resources.overallocations)
     alerts: list[Alert] = field(default_factory=list)  # watchdog, most severe first
+    montecarlo: MonteCarloResult | None = None
+    weather: Weather | None = None
     problems: list[str] = field(default_factory=list)  # why a part could not be computed
 
     @property
@@ -74,6 +78,9 @@ class Analysis:
             out.update(self.risks.as_json())
         if self.quality is not None:
             out.update(self.quality.as_json())
+        out.update(self.montecarlo.as_json() if self.montecarlo is not None else empty_json())
+        if self.weather is not None:
+            out.update(self.weather.as_json())
         out["resource_overload"] = (
             overload_records(self.overload) if self.overload is not None else []
         )
@@ -131,8 +138,11 @@ def _schedule_json(schedule: ScheduleResult | None) -> dict[str, Any]:
     }
 
 
-def analyse(project: ProjectData) -> Analysis:
-    """Validate, schedule, earned value, DCMA (and the risk/people parts as they come)."""
+def analyse(project: ProjectData, *, montecarlo: bool = True) -> Analysis:
+    """Validate, schedule, earned value, DCMA, risks, quality, resources, watchdog, weather.
+
+    ``montecarlo=False`` skips the schedule risk simulation (the portfolio does, for speed).
+    """
     calendar = WorkCalendar.from_settings(project.settings)
     result = Analysis(project, calendar, validate(project))
     start = project.project.get("start_date")
@@ -160,6 +170,30 @@ def analyse(project: ProjectData) -> Analysis:
             result.loads, with_project(project.resources, code), calendar
         )
         result.alerts = watchdog(project, task_dates, calendar, status)
+        planned = project.project.get("planned_finish")
+        planned = planned if isinstance(planned, dt.date) else None
+        if montecarlo and result.schedule is not None:
+            try:
+                result.montecarlo = simulate(
+                    result.schedule,
+                    project.tasks,
+                    project.settings,
+                    calendar,
+                    planned_finish=planned,
+                )
+            except ValueError as exc:  # unknown distribution, iterations < 1
+                result.problems.append(f"monte carlo: {exc}")
+        result.weather = project_weather(
+            project.settings,
+            schedule=result.schedule,
+            tasks=project.tasks,
+            planned_finish=planned,
+            evm=result.evm,
+            risks=result.risks,
+            quality=result.quality,
+            deliverables=project.quality,
+            lang=project.language,
+        )
         if result.schedule is not None:
             result.dcma = dcma_checks(
                 project.tasks,
