@@ -148,7 +148,6 @@ def _text_column(s: pd.Series) -> pd.Series:
     return pd.Series(out, index=s.index, dtype="object")
 
 
-
 @dataclass
 class ProjectData:
     """One project, typed. ``tables`` maps each table sheet key to its DataFrame."""

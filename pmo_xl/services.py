@@ -79,6 +79,31 @@ def analyse_file(path: str | Path) -> Analysis:
     return analyse_project(read(path))
 
 
+def status_report(
+    project: ProjectData,
+    history_rows: list[list[Any]] | None,
+    timings: dict[str, float] | None = None,
+) -> tuple[Analysis, StatusReport]:
+    """Analyse ``project`` and build its status report, History extended with this status date.
+
+    ``history_rows`` are the cell values of the workbook's owned History sheet (None if none);
+    shared by the file refresh and the ribbon's live refresh.
+    """
+    import time
+
+    from pmo_xl.report.status import build_report, history_from_rows, history_row, merge_history
+
+    clock = time.perf_counter()
+    analysis = analyse_project(project)
+    lap = time.perf_counter()
+    history = merge_history(history_from_rows(history_rows), history_row(analysis))
+    report = build_report(analysis, history)
+    if timings is not None:
+        timings["analyse"] = lap - clock
+        timings["report"] = time.perf_counter() - lap
+    return analysis, report
+
+
 @dataclass
 class RefreshResult:
     path: Path
@@ -99,7 +124,6 @@ def refresh_file(path: str | Path, *, backups: int | None = None) -> RefreshResu
     from pmo_xl.errors import PmoError
     from pmo_xl.io.owned import build_workbook, read_owned_rows
     from pmo_xl.io.package import OwnedSheet, Package, excel_lock_files, replace_atomically, splice
-    from pmo_xl.report.status import build_report, history_from_rows, history_row, merge_history
 
     target = Path(path)
     locks = excel_lock_files(target)
@@ -113,14 +137,10 @@ def refresh_file(path: str | Path, *, backups: int | None = None) -> RefreshResu
     timings: dict[str, float] = {}
     project = read(target)
     timings["read"] = time.perf_counter() - clock
-    analysis = analyse_project(project)
-    timings["analyse"] = time.perf_counter() - clock - sum(timings.values())
-    previous = history_from_rows(read_owned_rows(target, "history"))
-    history = merge_history(previous, history_row(analysis))
-    report = build_report(analysis, history)
-    timings["report"] = time.perf_counter() - clock - sum(timings.values())
+    analysis, report = status_report(project, read_owned_rows(target, "history"), timings)
+    clock = time.perf_counter()
     owned_xlsx = build_workbook(report)
-    timings["render"] = time.perf_counter() - clock - sum(timings.values())
+    timings["render"] = time.perf_counter() - clock
     owned = [OwnedSheet(s.kind, s.name) for s in report.sheets]
     keep = int(project.settings.get("backups_kept") or 0) if backups is None else backups
 
@@ -128,7 +148,7 @@ def refresh_file(path: str | Path, *, backups: int | None = None) -> RefreshResu
         splice(Package.read(target), Package.from_bytes(owned_xlsx), owned).write(tmp)
 
     backup = replace_atomically(target, write, backups=keep)
-    timings["write"] = time.perf_counter() - clock - sum(timings.values())
+    timings["write"] = time.perf_counter() - clock - timings["render"]
     return RefreshResult(target, analysis, report, backup, timings)
 
 

@@ -258,3 +258,20 @@ def test_a_readable_workbook_is_not_refused(folder: Path) -> None:
     result = run_validate(folder / "ok.xlsx")
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_damaged_part(folder: Path) -> None:
+    # the zip directory is sound but a worksheet's XML stops half-way
+    whole = project_workbook(folder / "whole.xlsx")
+    with zipfile.ZipFile(whole) as src, zipfile.ZipFile(folder / "half.xlsx", "w") as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = data[: len(data) // 2]
+            out.writestr(info, data)
+    whole.unlink()
+    assert_refused(
+        folder / "half.xlsx",
+        "cannot be read: calamine error: Xlsx error: Xml error: ill-formed document: "
+        "start tag not closed: `</c>` not found before end of input",
+    )

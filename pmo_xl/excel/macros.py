@@ -135,19 +135,8 @@ def help(book: Any = None) -> None:  # the ribbon's name for it (macros/PmoRibbo
 
 
 def status_report(book: Any) -> tuple[Any, Any]:
-    """The analysis and status report of the live ``book``: the steps of ``services.refresh_file``
-    on the live book (its History sheet read live)."""
-    from pmo_xl.report.status import (  # type: ignore[attr-defined]  # history_from_rows: wip
-        build_report,
-        history_from_rows,
-        history_row,
-        merge_history,
-    )
-
-    analysis = services.analyse_project(live.read_book(book))
-    previous = history_from_rows(live.owned_rows(book, "history"))
-    report = build_report(analysis, merge_history(previous, history_row(analysis)))
-    return analysis, report
+    """The analysis and status report of the live ``book`` (its History sheet read live)."""
+    return services.status_report(live.read_book(book), live.owned_rows(book, "history"))
 
 
 def consolidation_folder(book: Any) -> str:
