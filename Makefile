@@ -18,6 +18,10 @@ install-dev: $(BIN)/python
 
 demo: install
 	$(BIN)/pmo-xl validate $(SAMPLE)
+	mkdir -p out
+	cp $(SAMPLE) out/sample_project.xlsx
+	$(BIN)/pmo-xl refresh out/sample_project.xlsx
+	@echo "Open out/sample_project.xlsx to see the status tabs (Tableau de bord, Planning, ...)."
 
 lint: install-dev
 	$(BIN)/ruff check pmo_xl tests benchmarks
@@ -36,7 +40,10 @@ workbooks: install
 	$(BIN)/pmo-xl build-addin
 
 bench: install-dev
-	$(BIN)/python benchmarks/read.py
+	$(BIN)/python benchmarks/read.py --small
+	$(BIN)/python benchmarks/schedule.py
+	$(BIN)/python benchmarks/montecarlo.py
+	$(BIN)/python benchmarks/refresh.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -263,6 +263,8 @@ def cell_text(value: Any) -> str | None:
 def cell_value(column: Column, value: Any) -> Any:
     """A form field's value: ``datetime.date``, ``float``, ``int``, ``str``, ``None`` or BAD."""
     kind = column.type
+    if isinstance(value, ExcelError):
+        return BAD
     if kind == ColType.DATE:
         ts = cell_date(value)
         return ts.date() if isinstance(ts, pd.Timestamp) else ts
@@ -279,28 +281,11 @@ def cell_value(column: Column, value: Any) -> Any:
     return text.strip() if kind != ColType.TEXT else text
 
 
+@lru_cache(maxsize=8192)
 def enum_key(column: Column, text: str) -> str:
     """The canonical key of an enumeration label (fr, en or key); the raw text if unknown."""
-    return _enum_key(_column_id(column), text)
-
-
-@lru_cache(maxsize=8192)
-def _enum_key(column_id: tuple[str, str], text: str) -> str:
-    choice = _COLUMNS[column_id].choice_for(text)
+    choice = column.choice_for(text)
     return choice.key if choice else text.strip()
-
-
-_COLUMNS: dict[tuple[str, str], Column] = {(s.key, c.key): c for s in SHEETS for c in s.columns}
-_COLUMN_IDS: dict[int, tuple[str, str]] = {id(c): k for k, c in _COLUMNS.items()}
-
-
-def _column_id(column: Column) -> tuple[str, str]:
-    key = _COLUMN_IDS.get(id(column))
-    if key is None:  # a Column not from the schema (tests): register it
-        key = (f"_{id(column)}", column.key)
-        _COLUMNS[key] = column
-        _COLUMN_IDS[id(column)] = key
-    return key
 
 
 # ---------------------------------------------------------------------------------------------

@@ -283,10 +283,20 @@ def test_type_findings_in_english_and_on_the_project_card(tmp_path: Path) -> Non
 
 
 def test_an_excel_error_value_is_a_type_finding(tmp_path: Path) -> None:
-    rows: Rows = [EN_TASK_HEADERS, ["T010", "A", "=1/0", dt.datetime(2026, 1, 5)]]
-    data = read(tmp_path, workbook("en", {"tasks": rows}))
-    assert [f.message for f in data.findings] == ["Tasks!C2: '#DIV/0!' is not a number"]
-    assert list(data.tasks.index) == [2]
+    rows: Rows = [
+        EN_TASK_HEADERS,
+        ["T010", "A", "=1/0", dt.datetime(2026, 1, 5)],
+        ["T020", "=1/0", 1, None],
+    ]
+    data = read(tmp_path, workbook("en", {"tasks": rows}, card={"bac": "=1/0"}))
+    assert [f.message for f in data.findings] == [
+        "Project!B12: '#DIV/0!' is not a number",
+        "Tasks!C2: '#DIV/0!' is not a number",
+        "Tasks!B3: '#DIV/0!' is not a text",
+    ]
+    assert [f.value for f in data.findings] == ["#DIV/0!"] * 3
+    assert list(data.tasks.index) == [2, 3]
+    assert data.tasks.loc[3, "name"] is None
 
 
 def test_project_card_and_settings(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 from pmo_xl.report.model import FigureBlock, SheetReport, StatusReport, TableBlock, TextBlock
 
 DPI = 110
+SHOWN = 96 / DPI  # Excel shows a PNG at its own dpi: 110-dpi pixels take 96/110 screen pixels
 ROW_HEIGHT_PX = 20  # default row height in pixels
 COL_WIDTH_PX = 64 * 1.5  # our default column width (13.5 characters) in pixels
 FILLS = {  # Excel's own Good / Neutral / Bad styles, readable in print
@@ -103,14 +104,20 @@ def build_workbook(report: StatusReport, created: dt.datetime | None = None) -> 
         }
     )
     formats = _Formats(wb, report.language)
+    renders: dict[int, tuple[bytes, int, int]] = {}  # a figure shown twice is drawn once
     for sheet in report.sheets:
-        _write_sheet(wb, wb.add_worksheet(sheet.name), sheet, formats, report)
+        _write_sheet(wb, wb.add_worksheet(sheet.name), sheet, formats, report, renders)
     wb.close()
     return buf.getvalue()
 
 
 def _write_sheet(
-    wb: Workbook, ws: Worksheet, sheet: SheetReport, f: _Formats, report: StatusReport
+    wb: Workbook,
+    ws: Worksheet,
+    sheet: SheetReport,
+    f: _Formats,
+    report: StatusReport,
+    renders: dict[int, tuple[bytes, int, int]],
 ) -> None:
     ws.set_landscape()
     ws.set_paper(9)  # A4
@@ -126,18 +133,18 @@ def _write_sheet(
         if isinstance(block, FigureBlock):
             pending.append(block)
             if len(pending) == sheet.columns:
-                row = _place_figures(ws, row, pending, f)
+                row = _place_figures(ws, row, pending, f, renders)
                 pending = []
             continue
         if pending:
-            row = _place_figures(ws, row, pending, f)
+            row = _place_figures(ws, row, pending, f, renders)
             pending = []
         if isinstance(block, TableBlock):
             row = _place_table(ws, row, block, f)
         else:
             row = _place_text(ws, row, block, f)
     if pending:
-        _place_figures(ws, row, pending, f)
+        _place_figures(ws, row, pending, f, renders)
 
 
 def _place_text(ws: Worksheet, row: int, block: TextBlock, f: _Formats) -> int:
@@ -207,11 +214,19 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _place_figures(ws: Worksheet, row: int, figures: list[FigureBlock], f: _Formats) -> int:
+def _place_figures(
+    ws: Worksheet,
+    row: int,
+    figures: list[FigureBlock],
+    f: _Formats,
+    renders: dict[int, tuple[bytes, int, int]],
+) -> int:
     col = 0
     tallest = 0
     for block in figures:
-        png, w_px, h_px = render_png(block.figure)
+        if id(block.figure) not in renders:
+            renders[id(block.figure)] = render_png(block.figure)
+        png, w_px, h_px = renders[id(block.figure)]
         ws.write_string(row, col, block.title, f.block)
         ws.insert_image(
             row + 1,
@@ -219,15 +234,17 @@ def _place_figures(ws: Worksheet, row: int, figures: list[FigureBlock], f: _Form
             f"{block.name}.png",
             {"image_data": io.BytesIO(png), "object_position": 3, "description": block.title},
         )
-        col += math.ceil(w_px / COL_WIDTH_PX) + 1
-        tallest = max(tallest, math.ceil(h_px / ROW_HEIGHT_PX))
+        col += math.ceil(w_px * SHOWN / COL_WIDTH_PX) + 1
+        tallest = max(tallest, math.ceil(h_px * SHOWN / ROW_HEIGHT_PX))
     return row + tallest + 3
 
 
 def render_png(figure: Any) -> tuple[bytes, int, int]:
     """PNG bytes of a matplotlib Figure and its size in pixels (metadata stripped)."""
     buf = io.BytesIO()
-    figure.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    figure.savefig(
+        buf, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 1}
+    )
     w, h = figure.get_size_inches()
     return buf.getvalue(), round(w * DPI), round(h * DPI)
 
