@@ -1300,18 +1300,6 @@ SETTINGS = Sheet(
             max=1,
         ),
         C(
-            "weather_overdue_red_days",
-            "Deliverable overdue storm beyond (days)",
-            "Livrable en retard : orage au-delà de (jours)",
-            T.INTEGER,
-            "A deliverable overdue by more than this (calendar days) makes the quality weather "
-            "a storm.",
-            "Un livrable en retard de plus que ce délai (jours calendaires) met la météo "
-            "qualité à l'orage.",
-            default=30,
-            min=0,
-        ),
-        C(
             "risk_amber_from",
             "Risk amber from score",
             "Risque orange à partir du score",
@@ -1460,6 +1448,18 @@ SETTINGS = Sheet(
             default=3,
             min=0,
             max=50,
+        ),
+        C(
+            "weather_overdue_red_days",
+            "Deliverable overdue storm beyond (days)",
+            "Livrable en retard : orage au-delà de (jours)",
+            T.INTEGER,
+            "A deliverable overdue by more than this (calendar days) makes the quality weather "
+            "a storm.",
+            "Un livrable en retard de plus que ce délai (jours calendaires) met la météo "
+            "qualité à l'orage.",
+            default=30,
+            min=0,
         ),
     ),
 )
