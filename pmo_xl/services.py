@@ -67,11 +67,13 @@ def validate_file(path: str | Path) -> ValidationResult:
     return validate_project(read(path))
 
 
-def analyse_project(project: ProjectData) -> Analysis:
+def analyse_project(
+    project: ProjectData, *, montecarlo: bool = True, dcma: bool = True
+) -> Analysis:
     """Schedule, earned value, DCMA and the rest for one project (pure, see core.analysis)."""
     from pmo_xl.core.analysis import analyse
 
-    return analyse(project)
+    return analyse(project, montecarlo=montecarlo, dcma=dcma)
 
 
 def analyse_file(path: str | Path) -> Analysis:

@@ -13,10 +13,14 @@ import io
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import xlsxwriter
 import xlwings
 from xlsxwriter.workbook import Workbook
+
+if TYPE_CHECKING:
+    from pmo_xl.model import ProjectData
 
 RIBBON = (
     '<customUI xmlns="http://schemas.microsoft.com/office/2009/07/customui">'
@@ -107,3 +111,42 @@ def _add_ribbon(xlsm: bytes) -> bytes:
             dst.writestr(info, data)
         dst.writestr("customUI/customUI14.xml", RIBBON)
     return out.getvalue()
+
+
+def write_foreign_project(path: Path, project: ProjectData) -> Path:
+    """The foreign workbook of ``write_foreign`` that also holds ``project``'s canonical input
+    sheets (Project, Tasks, ... Settings, Guide), written into the same XlsxWriter workbook by
+    the template's own sheet writers, so that ``read_project`` reads ``project`` back.
+
+    Mirrors the body of ``pmo_xl.io.template._build`` (which owns its ``Workbook`` and so cannot
+    be handed this one): the same writers, formats and id-list names, in the same order.
+    """
+    from pmo_xl.io import template as t
+    from pmo_xl.schema import PROJECT, SHEETS, SHEETS_BY_KEY, TABLE_SHEETS
+
+    lang = project.language
+
+    def canonical_sheets(wb: Workbook) -> None:
+        # the template writes text with write_string / write_column; these two options keep
+        # write_column from turning text that looks like a formula or a URL into one
+        wb.strings_to_formulas = False
+        wb.strings_to_urls = False
+        rows = {s.key: t._record_rows(s, project.tables.get(s.key), lang) for s in TABLE_SHEETS}
+        last_rows = {key: t.growth_last_row(t._last_record_row(r)) for key, r in rows.items()}
+        book = t._Book(wb, lang, currency=project.project.get("currency"))
+        worksheets = {s.key: wb.add_worksheet(s.name(lang)) for s in SHEETS}
+        guide = wb.add_worksheet(t.GUIDE_SHEET[lang])
+        for key in t.referenced_sheets():
+            wb.define_name(
+                t.id_list_name(key), t.id_list_formula(SHEETS_BY_KEY[key], lang, last_rows[key])
+            )
+        for s in SHEETS:
+            ws = worksheets[s.key]
+            if s.kind == "form":
+                values = project.project if s.key == PROJECT.key else project.settings
+                book.write_form(ws, s, values)
+            else:
+                book.write_table(ws, s, project.tables.get(s.key), rows[s.key], last_rows[s.key])
+        book.write_guide(guide, project.settings)
+
+    return write_foreign(path, extra=canonical_sheets)

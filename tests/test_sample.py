@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from functools import cache
 from pathlib import Path
 
@@ -94,11 +93,9 @@ def test_n_actuals_is_the_number_of_actuals_rows() -> None:
     assert len(generate(n_actuals=natural - 30).actuals) == natural - 30
 
 
-def test_large_project_is_fast() -> None:
-    generate(9, n_tasks=2000, n_actuals=20000)  # warm the holiday calendar
-    started = time.perf_counter()
-    generate(9, n_tasks=2000, n_actuals=20000)
-    assert time.perf_counter() - started < 3.0
+def test_large_project_keeps_its_sizes() -> None:
+    data = generate(9, n_tasks=2000, n_actuals=20000)  # speed: benchmarks, not unit tests
+    assert (len(data.tasks), len(data.actuals)) == (2000, 20000)
 
 
 # ---------------------------------------------------------------- invariants

@@ -138,10 +138,11 @@ def _schedule_json(schedule: ScheduleResult | None) -> dict[str, Any]:
     }
 
 
-def analyse(project: ProjectData, *, montecarlo: bool = True) -> Analysis:
+def analyse(project: ProjectData, *, montecarlo: bool = True, dcma: bool = True) -> Analysis:
     """Validate, schedule, earned value, DCMA, risks, quality, resources, watchdog, weather.
 
-    ``montecarlo=False`` skips the schedule risk simulation (the portfolio does, for speed).
+    ``montecarlo=False`` skips the schedule risk simulation and ``dcma=False`` the DCMA checks
+    (the portfolio needs neither: it skips both for speed).
     """
     calendar = WorkCalendar.from_settings(project.settings)
     result = Analysis(project, calendar, validate(project))
@@ -194,7 +195,7 @@ def analyse(project: ProjectData, *, montecarlo: bool = True) -> Analysis:
             deliverables=project.quality,
             lang=project.language,
         )
-        if result.schedule is not None:
+        if dcma and result.schedule is not None:
             result.dcma = dcma_checks(
                 project.tasks,
                 result.schedule,
