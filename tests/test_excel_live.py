@@ -111,7 +111,8 @@ def test_missing_sheets_give_the_file_readers_message() -> None:
 def test_number_formats_are_the_file_writers() -> None:
     wb = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
     for lang in ("fr", "en"):
-        assert live.NUMBER_FORMATS[lang] == _Formats(wb, lang).num
+        assert live.NUMBER_FORMATS[lang] is _Formats(wb, lang).num
+    assert live.NUMBER_FORMATS["fr"]["money"] == '[$-40C]#,##0\\ "€"'
     wb.close()
 
 
@@ -160,7 +161,7 @@ def test_plan_places_blocks_where_the_file_writer_does() -> None:
     pictures = [(op.row, op.col) for op in plan.ops if isinstance(op, live.Picture)]
     assert pictures[0][0] == pictures[1][0] and pictures[1][1] > pictures[0][1]  # side by side
     assert live.Link(8, 1, "Tâches!A2", "T010") in plan.ops
-    assert live.Style(8, 2, 2, 1, number_format="0.00") in plan.ops
+    assert live.Style(8, 2, 2, 1, number_format="[$-40C]0.00") in plan.ops
     assert live.Style(8, 2, fill="#FFC7CE", font_colour="#9C0006") in plan.ops
 
 

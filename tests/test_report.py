@@ -148,7 +148,22 @@ def test_dashboard_blocks(report_fr: StatusReport) -> None:
     figures = [b.name for b in blocks if isinstance(b, FigureBlock)]
     assert figures == ["dashboard_s_curve", "dashboard_trend", "dashboard_risks", "dashboard_load"]
     titles = [b.title for b in blocks if isinstance(b, TableBlock)]
-    assert titles == ["Indicateurs clés", "5 risques majeurs", "Principales alertes de la vigie"]
+    assert titles == [
+        "Météo du projet",
+        "Pourquoi",
+        "Indicateurs clés",
+        "5 risques majeurs",
+        "Principales alertes de la vigie",
+    ]
+    weather = table(report_fr, "dashboard", "Météo du projet")
+    assert weather.frame.to_dict("list") == {
+        "Axe": ["Projet", "Délais", "Coûts", "Risques", "Qualité"],
+        "Météo du projet": ["Orage", "Orage", "Nuageux", "Nuageux", "Orage"],
+    }
+    assert weather.colours is not None
+    assert weather.colours["Météo du projet"].tolist() == ["red", "red", "amber", "amber", "red"]
+    why = table(report_fr, "dashboard", "Pourquoi")
+    assert why.frame["Raison"].iloc[1] == "SPI 0,89 sous le seuil rouge de 0,90"
 
 
 # --- KPIs -----------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ from pmo_xl.convert import (
 )
 from pmo_xl.errors import WorkbookError, WriteError
 from pmo_xl.excel.udfs import EXCEL_ERRORS
-from pmo_xl.io.owned import COL_WIDTH_PX, DPI, FILLS, ROW_HEIGHT_PX
+from pmo_xl.io.owned import DPI, FILLS, NUMBER_FORMATS, figure_cells
 from pmo_xl.io.package import MARKER
 from pmo_xl.io.read import find_input_sheets
 from pmo_xl.model import Finding, ProjectData
@@ -57,27 +57,6 @@ TITLE_COLOUR = "#1F4E78"
 HEADER_FONT = "#FFFFFF"
 NOTE_COLOUR = "#595959"
 COLUMN_WIDTH = 13.5  # characters, as io.owned
-# the number formats of io.owned._Formats (kept equal by tests/test_excel_live.py)
-NUMBER_FORMATS = {
-    "fr": {
-        "text": "@",
-        "date": "dd/mm/yyyy",
-        "money": "#,##0 [$€-40C];-#,##0 [$€-40C]",
-        "number": "#,##0.0",
-        "int": "0",
-        "percent": "0.0%",
-        "ratio": "0.00",
-    },
-    "en": {
-        "text": "@",
-        "date": "yyyy-mm-dd",
-        "money": "#,##0;-#,##0",
-        "number": "#,##0.0",
-        "int": "0",
-        "percent": "0.0%",
-        "ratio": "0.00",
-    },
-}
 SEVERITY_FILL = {"error": FILLS["red"][0], "warning": FILLS["amber"][0]}
 
 
@@ -424,8 +403,9 @@ def _plan_figures(plan: SheetPlan, row: int, figures: list[FigureBlock]) -> int:
         plan.ops.append(Picture(row + 1, col, block))
         plan.pictures.append(block.name)
         w, h = block.figure.get_size_inches()
-        col += math.ceil(round(w * DPI) / COL_WIDTH_PX) + 1
-        tallest = max(tallest, math.ceil(round(h * DPI) / ROW_HEIGHT_PX))
+        cols, rows = figure_cells(round(w * DPI), round(h * DPI))
+        col += cols + 1
+        tallest = max(tallest, rows)
     return row + tallest + 3
 
 

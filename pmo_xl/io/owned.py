@@ -19,7 +19,9 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from pmo_xl.io.template import DATE_FORMAT, LOCALE_PREFIX
 from pmo_xl.report.model import FigureBlock, SheetReport, StatusReport, TableBlock, TextBlock
+from pmo_xl.schema import LANGS, Lang
 
 DPI = 110
 SHOWN = 96 / DPI  # Excel shows a PNG at its own dpi: 110-dpi pixels take 96/110 screen pixels
@@ -34,21 +36,32 @@ FILLS = {  # Excel's own Good / Neutral / Bad styles, readable in print
 }
 
 
+def number_formats(lang: Lang) -> dict[str, str]:
+    """Excel number format per CellKind; the locale prefix makes LibreOffice and Excel show
+    French separators in a French report whatever the machine's locale (as the template does)."""
+    p = LOCALE_PREFIX[lang]
+    money = f'{p}#,##0\\ "€"' if lang == "fr" else f'{p}"€"#,##0'
+    return {
+        "text": "@",
+        "date": DATE_FORMAT[lang],
+        "money": money,
+        "number": f"{p}#,##0.0",
+        "int": f"{p}0",
+        "percent": f"{p}0.0%",
+        "ratio": f"{p}0.00",
+    }
+
+
+NUMBER_FORMATS: dict[str, dict[str, str]] = {lang: number_formats(lang) for lang in LANGS}
+
+
 class _Formats:
     """XlsxWriter formats by (kind, colour, bold), created once per workbook."""
 
     def __init__(self, wb: Workbook, lang: str) -> None:
         self.wb = wb
         self.cache: dict[tuple[str, str | None, bool], Any] = {}
-        self.num = {
-            "text": "@",
-            "date": "dd/mm/yyyy" if lang == "fr" else "yyyy-mm-dd",
-            "money": "#,##0 [$€-40C];-#,##0 [$€-40C]" if lang == "fr" else "#,##0;-#,##0",
-            "number": "#,##0.0",
-            "int": "0",
-            "percent": "0.0%",
-            "ratio": "0.00",
-        }
+        self.num = NUMBER_FORMATS["en" if lang == "en" else "fr"]
         self.title = wb.add_format({"bold": True, "font_size": 16, "font_color": "#1F4E78"})
         self.block = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78"})
         self.note = wb.add_format({"italic": True, "font_color": "#595959"})
@@ -234,9 +247,15 @@ def _place_figures(
             f"{block.name}.png",
             {"image_data": io.BytesIO(png), "object_position": 3, "description": block.title},
         )
-        col += math.ceil(w_px * SHOWN / COL_WIDTH_PX) + 1
-        tallest = max(tallest, math.ceil(h_px * SHOWN / ROW_HEIGHT_PX))
+        cols, rows = figure_cells(w_px, h_px)
+        col += cols + 1
+        tallest = max(tallest, rows)
     return row + tallest + 3
+
+
+def figure_cells(w_px: int, h_px: int) -> tuple[int, int]:
+    """Columns and rows a picture of ``w_px`` × ``h_px`` pixels (rendered at DPI) covers."""
+    return math.ceil(w_px * SHOWN / COL_WIDTH_PX), math.ceil(h_px * SHOWN / ROW_HEIGHT_PX)
 
 
 def render_png(figure: Any) -> tuple[bytes, int, int]:

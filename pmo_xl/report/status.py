@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from pmo_xl.i18n import tr
 from pmo_xl.report import charts
 from pmo_xl.report.model import (
     Block,
@@ -61,6 +62,7 @@ from pmo_xl.schema import BUDGET_CATEGORIES, CHANGES, QUALITY, RISKS, TRAINING, 
 
 if TYPE_CHECKING:
     from pmo_xl.core.analysis import Analysis
+    from pmo_xl.core.weather import Weather
 
 # --- names and labels -----------------------------------------------------------------------
 
@@ -81,6 +83,10 @@ SHEET_KINDS = tuple(SHEET_NAMES)
 LABELS: dict[str, tuple[str, str]] = {
     # dashboard
     "weather": ("Météo du projet", "Project weather"),
+    "weather_project": ("Projet", "Project"),
+    "weather_axis": ("Axe", "Axis"),
+    "weather_reason": ("Raison", "Reason"),
+    "weather_reasons": ("Pourquoi", "Why"),
     "kpis": ("Indicateurs clés", "Key indicators"),
     "kpi_note": (
         "EAC = BAC/CPI ; VAC = BAC − EAC ; retard = fin prévue (CPM) − fin de référence, en "
@@ -570,36 +576,35 @@ def _kpi_block(analysis: Analysis, lang: Lang) -> TableBlock:
 # --- weather --------------------------------------------------------------------------------
 
 
-def _get(obj: Any, *names: str) -> Any:
-    for name in names:
-        if isinstance(obj, Mapping) and name in obj:
-            return obj[name]
-        if hasattr(obj, name):
-            return getattr(obj, name)
-    return None
-
-
-def _weather_block(weather: Any, lang: Lang) -> TextBlock | None:
-    """The project weather, read defensively: an object or dict with an overall status
-    (sun / cloud / storm), optional per-axis statuses and the reasons that fired."""
+def _weather_blocks(weather: Weather | None, lang: Lang) -> list[Block]:
+    """The project weather: one status per axis (coloured), then the reasons that fired."""
     if weather is None:
-        return None
-    overall = _get(weather, "overall", "status", "level", "weather")
-    overall = str(_get(overall, "value", "status") or overall) if overall is not None else ""
-    fr, en, colour = WEATHER.get(overall.lower(), (overall, overall, "grey"))
-    lines = [f"{t('weather', lang)} : {fr}" if lang == "fr" else f"{t('weather', lang)}: {en}"]
-    axes = _get(weather, "axes", "by_axis")
-    if isinstance(axes, Mapping) and axes:
-        parts = []
-        for axis, status in axes.items():
-            status = str(_get(status, "status", "value") or status)
-            name = WEATHER.get(status.lower(), (status, status, ""))
-            parts.append(f"{axis} : {name[0]}" if lang == "fr" else f"{axis}: {name[1]}")
-        lines.append(" · ".join(parts))
-    for reason in _get(weather, "reasons") or []:
-        text = _get(reason, "message", "text")
-        lines.append(f"• {text if text is not None else reason}")
-    return _text("", lines, colour)  # type: ignore[arg-type]
+        return []
+    from pmo_xl.core.weather import LABELS as AXIS_LABELS
+
+    def status_cell(status: str | None) -> str:
+        return _pick(WEATHER[status][:2], lang) if status in WEATHER else "–"
+
+    axes = [("project", weather.status), *weather.axes.items()]
+    names = [
+        t("weather_project", lang) if k == "project" else tr(AXIS_LABELS, k, lang).capitalize()
+        for k, _ in axes
+    ]
+    head = (t("weather_axis", lang), t("weather", lang))
+    frame = pd.DataFrame({head[0]: names, head[1]: [status_cell(v) for _, v in axes]})
+    colours = pd.DataFrame({head[1]: [WEATHER[v][2] if v in WEATHER else None for _, v in axes]})
+    blocks: list[Block] = [TableBlock(t("weather", lang), frame, colours=colours)]
+    if weather.reasons:
+        why = pd.DataFrame(
+            {
+                head[0]: [tr(AXIS_LABELS, r.axis, lang).capitalize() for r in weather.reasons],
+                head[1]: [status_cell(r.status) for r in weather.reasons],
+                t("weather_reason", lang): [r.message for r in weather.reasons],
+            }
+        )
+        tint = pd.DataFrame({head[1]: [WEATHER[r.status][2] for r in weather.reasons]})
+        blocks.append(TableBlock(t("weather_reasons", lang), why, colours=tint))
+    return blocks
 
 
 # --- dashboard ------------------------------------------------------------------------------
@@ -670,9 +675,7 @@ def _dashboard(
             ],
         )
     ]
-    weather = _weather_block(getattr(a, "weather", None), lang)
-    if weather is not None:
-        blocks.append(weather)
+    blocks.extend(_weather_blocks(a.weather, lang))
     blocks.append(_kpi_block(a, lang))
     if a.evm is not None:
         blocks.append(FigureBlock(t("s_curve", lang), figs.s_curve(), "dashboard_s_curve"))
