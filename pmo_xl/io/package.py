@@ -214,16 +214,6 @@ def read_owned_sheets(path: Path) -> dict[str, str]:
 # --------------------------------------------------------------------------- styles
 
 
-_STYLE_LISTS = (
-    "numFmts",
-    "fonts",
-    "fills",
-    "borders",
-    "cellStyleXfs",
-    "cellXfs",
-    "cellStyles",
-    "dxfs",
-)
 # CT_Stylesheet child order (ECMA-376 Part 1, 18.8.39): where to create a missing list.
 _STYLE_ORDER = (
     "numFmts",
@@ -238,6 +228,7 @@ _STYLE_ORDER = (
     "colors",
     "extLst",
 )
+STYLE_LISTS = _STYLE_ORDER[:8]  # the indexed lists a splice appends to
 
 
 def _items(styles: str, tag: str) -> list[str]:
@@ -295,7 +286,7 @@ class StyleMap:
 
 def merge_styles(user: str, ours: str) -> tuple[str, StyleMap]:
     """Append our fonts, fills, borders, number formats, cell formats and dxfs to ``user``."""
-    base = {t: len(_items(user, t)) for t in _STYLE_LISTS}
+    base = {t: len(_items(user, t)) for t in STYLE_LISTS}
     used_fmt_ids = [int(i) for i in re.findall(r'numFmtId="(\d+)"', _section(user, "numFmts"))]
     next_fmt = max([163, *used_fmt_ids]) + 1
     fmt_map: dict[int, int] = {}
