@@ -122,7 +122,7 @@ def write_foreign_project(path: Path, project: ProjectData) -> Path:
     be handed this one): the same writers, formats and id-list names, in the same order.
     """
     from pmo_xl.io import template as t
-    from pmo_xl.schema import PROJECT, SHEETS, SHEETS_BY_KEY, TABLE_SHEETS
+    from pmo_xl.schema import GUIDE_SHEET, PROJECT, SHEETS, SHEETS_BY_KEY, TABLE_SHEETS
 
     lang = project.language
 
@@ -135,7 +135,7 @@ def write_foreign_project(path: Path, project: ProjectData) -> Path:
         last_rows = {key: t.growth_last_row(t._last_record_row(r)) for key, r in rows.items()}
         book = t._Book(wb, lang, currency=project.project.get("currency"))
         worksheets = {s.key: wb.add_worksheet(s.name(lang)) for s in SHEETS}
-        guide = wb.add_worksheet(t.GUIDE_SHEET[lang])
+        guide = wb.add_worksheet(GUIDE_SHEET[lang])
         for key in t.referenced_sheets():
             wb.define_name(
                 t.id_list_name(key), t.id_list_formula(SHEETS_BY_KEY[key], lang, last_rows[key])
