@@ -165,7 +165,7 @@ def test_a_user_sheet_with_an_owned_name_is_never_overwritten(tmp_path: Path) ->
         refresh(path, "v1")
 
 
-def test_merge_styles_creates_missing_lists_in_schema_order() -> None:
+def test_merge_styles_reuses_identical_entries_and_appends_the_others() -> None:
     user = (
         '<styleSheet xmlns="x"><fonts count="1"><font/></fonts><fills count="1"><fill/>'
         '</fills><borders count="1"><border/></borders><cellXfs count="1"><xf fontId="0"/>'
@@ -173,22 +173,34 @@ def test_merge_styles_creates_missing_lists_in_schema_order() -> None:
     )
     ours = (
         '<styleSheet><numFmts count="1"><numFmt numFmtId="164" formatCode="0.0%"/>'
-        '</numFmts><fonts count="1"><font><b/></font></fonts><fills count="0"/>'
-        '<borders count="0"/><cellXfs count="2"><xf numFmtId="0" fontId="0" xfId="0"/>'
-        '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+        '</numFmts><fonts count="2"><font/><font><b/></font></fonts><fills count="1"><fill/>'
+        '</fills><borders count="1"><border/></borders><cellXfs count="2">'
+        '<xf numFmtId="0" fontId="1" xfId="0"/>'
+        '<xf numFmtId="164" fontId="1" fillId="0" borderId="0" xfId="0"/></cellXfs>'
         '<dxfs count="1"><dxf><font><b/></font></dxf></dxfs></styleSheet>'
     )
     merged, smap = merge_styles(user, ours)
-    assert merged == (
+    assert merged == (  # missing lists are created at their place in the schema order
         '<styleSheet xmlns="x"><numFmts count="1"><numFmt numFmtId="164" formatCode="0.0%"/>'
         '</numFmts><fonts count="2"><font/><font><b/></font></fonts><fills count="1"><fill/>'
         '</fills><borders count="1"><border/></borders><cellXfs count="3"><xf fontId="0"/>'
-        '<xf numFmtId="0" fontId="1" xfId="0"/><xf numFmtId="164" fontId="1" fillId="1" '
-        'borderId="1" xfId="0"/></cellXfs><dxfs count="1"><dxf><font><b/></font></dxf></dxfs>'
+        '<xf numFmtId="0" fontId="1" xfId="0"/><xf numFmtId="164" fontId="1" fillId="0" '
+        'borderId="0" xfId="0"/></cellXfs><dxfs count="1"><dxf><font><b/></font></dxf></dxfs>'
         "</styleSheet>"
     )
     assert smap.xf == {0: 1, 1: 2}
     assert smap.dxf == {0: 0}
+    again, smap2 = merge_styles(merged, ours)  # a second refresh adds nothing
+    assert again == merged
+    assert smap2 == smap
+
+
+def test_styles_do_not_grow_when_refreshing_again(tmp_path: Path) -> None:
+    path = write_foreign(tmp_path / "foreign.xlsm")
+    refresh(path, "v1")
+    first = entries(path)["xl/styles.xml"]
+    refresh(path, "v2")
+    assert entries(path)["xl/styles.xml"] == first
 
 
 def test_atomic_replace_leaves_the_original_untouched_on_failure(tmp_path: Path) -> None:

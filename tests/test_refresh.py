@@ -10,9 +10,6 @@ Through ``services.refresh_file`` and, where the user sees it, the real ``pmo-xl
 * the refreshed workbook reads and validates as before; History gains one row per status date;
 * a failure while writing and an open workbook (Excel's ``~$`` lock file) change nothing;
 * backups; the built macro-enabled workbook; .xlsx and .xlsm alike.
-
-Tests marked ``xfail(strict=True)`` state the behaviour the issue asks for and the product does
-not have yet (each reason says what happens instead); they turn into failures once it is fixed.
 """
 
 from __future__ import annotations
@@ -554,13 +551,6 @@ def test_xlsx_and_xlsm_refresh_alike(tmp_path: Path, suffix: str) -> None:
 # ----------------------------------------------------------------------------- known defects
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="io.package.splice appends the owned sheets' styles again on every refresh (on the "
-    "sample about 30 cellXfs, 10 fonts, 7 numFmts, 6 fills and 2 borders each time): styles.xml "
-    "grows without bound, the previous refresh's entries are never reused or reclaimed",
-)
 def test_styles_do_not_accumulate_over_refreshes(tmp_path: Path) -> None:
     path = copy_sample(tmp_path)
     services.refresh_file(path, backups=0)
@@ -569,14 +559,6 @@ def test_styles_do_not_accumulate_over_refreshes(tmp_path: Path) -> None:
     assert entries(path)["xl/styles.xml"] == first
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="io.package._backup prunes with the glob '<stem>.*<suffix>', which also matches the "
-    "backups of 'chantier.v2.xlsx' when refreshing 'chantier.xlsx', and sorts by name: "
-    "'chantier.2026...' sorts before 'chantier.v2.2026...', so the workbook's own new backup is "
-    "deleted and the other workbook's kept",
-)
 def test_backups_of_another_workbook_are_never_pruned(tmp_path: Path) -> None:
     path = copy_sample(tmp_path)
     other = copy_sample(tmp_path, "chantier.v2.xlsx")
@@ -587,12 +569,6 @@ def test_backups_of_another_workbook_are_never_pruned(tmp_path: Path) -> None:
     assert ours.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="io.package._backup names a second backup of the same second 'name.<ts>-1.ext', "
-    "which sorts before 'name.<ts>.ext' ('-' < '.'), so pruning deletes the newer backup",
-)
 def test_backups_made_in_the_same_second_keep_the_newest(tmp_path: Path) -> None:
     path = tmp_path / "p.xlsx"
     path.write_bytes(b"0")
@@ -607,12 +583,6 @@ def test_backups_made_in_the_same_second_keep_the_newest(tmp_path: Path) -> None
     assert kept == [b"1", b"2"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="report.status.merge_history only replaces a row of the same status date: a "
-    "workbook without a status date (the built template) gains one blank History row per refresh",
-)
 def test_refreshing_a_workbook_without_status_date_does_not_grow_history(tmp_path: Path) -> None:
     path = tmp_path / "pmo_xl.xlsm"
     shutil.copyfile(BUILT, path)
@@ -622,12 +592,6 @@ def test_refreshing_a_workbook_without_status_date_does_not_grow_history(tmp_pat
     assert read_owned_rows(path, "history") == first
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="services.refresh_file lets an OSError from writing (disk full, folder not writable) "
-    "escape, so the CLI prints a traceback instead of one line and exit code 2 (WriteError)",
-)
 def test_a_write_failure_is_reported_in_one_line_with_exit_code_2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -285,48 +285,66 @@ class StyleMap:
 
 
 def merge_styles(user: str, ours: str) -> tuple[str, StyleMap]:
-    """Append our fonts, fills, borders, number formats, cell formats and dxfs to ``user``."""
-    base = {t: len(_items(user, t)) for t in STYLE_LISTS}
-    used_fmt_ids = [int(i) for i in re.findall(r'numFmtId="(\d+)"', _section(user, "numFmts"))]
-    next_fmt = max([163, *used_fmt_ids]) + 1
-    fmt_map: dict[int, int] = {}
+    """Our fonts, fills, borders, number formats, cell formats and dxfs merged into ``user``.
+
+    An entry identical to one ``user`` already has is reused, any other is appended after the
+    existing ones: existing indices keep their meaning, and refreshing again (whose styles the
+    previous refresh already appended) adds nothing, so styles.xml does not grow.
+    """
+    merged = user
+    fmt_ids: dict[int, int] = {}
+    existing_fmts = {attrs(i)["formatCode"]: int(attrs(i)["numFmtId"])
+                     for i in _items(user, "numFmts")}  # fmt: skip
+    next_fmt = max([163, *existing_fmts.values()]) + 1
     new_fmts = []
     for item in _items(ours, "numFmts"):
-        old = int(attrs(item)["numFmtId"])
-        fmt_map[old] = next_fmt
-        new_fmts.append(re.sub(r'numFmtId="\d+"', f'numFmtId="{next_fmt}"', item, count=1))
-        next_fmt += 1
+        a = attrs(item)
+        code, old = a["formatCode"], int(a["numFmtId"])
+        if code not in existing_fmts:
+            existing_fmts[code] = next_fmt
+            new_fmts.append(re.sub(r'numFmtId="\d+"', f'numFmtId="{next_fmt}"', item, count=1))
+            next_fmt += 1
+        fmt_ids[old] = existing_fmts[code]
+    merged = _append_items(merged, "numFmts", new_fmts)
+
+    ids: dict[str, dict[int, int]] = {}
+    for tag in ("fonts", "fills", "borders"):
+        merged, ids[tag] = _merge_list(merged, tag, _items(ours, tag))
 
     def remap_xf(xf: str) -> str:
         def sub(m: re.Match[str]) -> str:
             key, val = m.group(1), int(m.group(2))
             if key == "numFmtId":
-                val = fmt_map.get(val, val)
-            elif key == "fontId":
-                val += base["fonts"]
-            elif key == "fillId":
-                val += base["fills"]
-            elif key == "borderId":
-                val += base["borders"]
+                val = fmt_ids.get(val, val)
             elif key == "xfId":
                 val = 0  # named cell styles are not copied; the format itself is
+            else:
+                val = ids[{"fontId": "fonts", "fillId": "fills", "borderId": "borders"}[key]].get(
+                    val, val
+                )
             return f'{key}="{val}"'
 
         return re.sub(r'\b(numFmtId|fontId|fillId|borderId|xfId)="(\d+)"', sub, xf)
 
-    our_xfs = _items(ours, "cellXfs")
-    our_dxfs = _items(ours, "dxfs")
-    merged = user
-    merged = _append_items(merged, "numFmts", new_fmts)
-    for tag in ("fonts", "fills", "borders"):
-        merged = _append_items(merged, tag, _items(ours, tag))
-    merged = _append_items(merged, "cellXfs", [remap_xf(x) for x in our_xfs])
-    merged = _append_items(merged, "dxfs", our_dxfs)
-    smap = StyleMap(
-        {i: base["cellXfs"] + i for i in range(len(our_xfs))},
-        {i: base["dxfs"] + i for i in range(len(our_dxfs))},
-    )
-    return merged, smap
+    merged, xf_map = _merge_list(merged, "cellXfs", [remap_xf(x) for x in _items(ours, "cellXfs")])
+    merged, dxf_map = _merge_list(merged, "dxfs", _items(ours, "dxfs"))
+    return merged, StyleMap(xf_map, dxf_map)
+
+
+def _merge_list(styles: str, tag: str, items: list[str]) -> tuple[str, dict[int, int]]:
+    """``items`` into list ``tag`` of ``styles``, reusing identical entries; old -> new index."""
+    existing = _items(styles, tag)
+    index: dict[str, int] = {}
+    for i, item in enumerate(existing):
+        index.setdefault(item, i)
+    mapping: dict[int, int] = {}
+    added: list[str] = []
+    for i, item in enumerate(items):
+        if item not in index:
+            index[item] = len(existing) + len(added)
+            added.append(item)
+        mapping[i] = index[item]
+    return _append_items(styles, tag, added), mapping
 
 
 # --------------------------------------------------------------------------- owned sheet parts
@@ -651,41 +669,57 @@ def replace_atomically(
 ) -> Path | None:
     """Write a new version of ``path`` through ``build(tmp)``, then swap it in atomically.
 
-    On any error the original is untouched and the temporary file removed. The previous version
-    is copied to ``BACKUP_DIR`` beside the workbook (``name.YYYYmmdd-HHMMSS.ext``), keeping the
-    ``backups`` newest; the backup path is returned (None when ``backups`` is 0).
+    On any error the original is untouched and the temporary file removed; a system error
+    (disk full, folder not writable, file locked) becomes a WriteError naming the file. The
+    previous version is copied to ``BACKUP_DIR`` beside the workbook
+    (``name.YYYYmmdd-HHMMSS[-n].ext``), keeping the ``backups`` newest; the backup path is
+    returned (None when ``backups`` is 0).
     """
-    folder = path.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=".~pmo_xl_", suffix=path.suffix, dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp: Path | None = None
     backup = None
     try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".~pmo_xl_", suffix=path.suffix, dir=path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
         build(tmp)
         if backups > 0:
             backup = _backup(path, backups, now or dt.datetime.now())
         shutil.copymode(path, tmp)
         os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    except OSError as exc:
+        raise WriteError(
+            f"cannot write the workbook ({exc.strerror or exc}); it was left as it was",
+            path=str(path),
+        ) from None
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
     return backup
 
 
 def _backup(path: Path, keep: int, now: dt.datetime) -> Path:
     folder = path.parent / BACKUP_DIR
     folder.mkdir(exist_ok=True)
-    target = folder / f"{path.stem}.{now:%Y%m%d-%H%M%S}{path.suffix}"
-    n = 1
+    stamp = f"{now:%Y%m%d-%H%M%S}"
+    n = 0
+    target = folder / f"{path.stem}.{stamp}{path.suffix}"
     while target.exists():
-        target = folder / f"{path.stem}.{now:%Y%m%d-%H%M%S}-{n}{path.suffix}"
         n += 1
+        target = folder / f"{path.stem}.{stamp}-{n}{path.suffix}"
     shutil.copy2(path, target)
-    olds = sorted(folder.glob(f"{glob_escape(path.stem)}.*{path.suffix}"))
-    for old in olds[: max(0, len(olds) - keep)]:
+    for old in backups_of(path)[:-keep]:
         old.unlink()
     return target
 
 
-def glob_escape(text: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", text)
+def backups_of(path: Path) -> list[Path]:
+    """The backups of ``path`` (and only of it), oldest first."""
+    pattern = re.compile(
+        re.escape(path.stem) + r"\.(\d{8}-\d{6})(?:-(\d+))?" + re.escape(path.suffix) + "$"
+    )
+    found = []
+    for candidate in (path.parent / BACKUP_DIR).glob("*" + path.suffix):
+        m = pattern.match(candidate.name)
+        if m:
+            found.append(((m.group(1), int(m.group(2) or 0)), candidate))
+    return [p for _key, p in sorted(found)]

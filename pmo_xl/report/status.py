@@ -1668,7 +1668,9 @@ def merge_history(previous: pd.DataFrame | None, row: Mapping[str, Any]) -> pd.D
     """``previous`` (keyed columns) with ``row`` appended, or replacing the row of the same
     status date; sorted by status date. Columns: ``HISTORY_COLUMNS`` first, then any other
     column ``previous`` had (kept, blank on the new row)."""
-    new = pd.DataFrame([dict(row)])
+    if row.get("status_date") is None:  # no status date, no status: History is left as it was
+        row = {}
+    new = pd.DataFrame([dict(row)]) if row else pd.DataFrame(columns=list(HISTORY_COLUMNS))
     if previous is None or previous.empty:
         out = new
     else:
