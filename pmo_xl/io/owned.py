@@ -27,6 +27,7 @@ DPI = 110
 SHOWN = 96 / DPI  # Excel shows a PNG at its own dpi: 110-dpi pixels take 96/110 screen pixels
 ROW_HEIGHT_PX = 20  # default row height in pixels
 COL_WIDTH_PX = 64 * 1.5  # our default column width (13.5 characters) in pixels
+HEADER_CHARS = 12  # characters a header line holds in a 13.5-character column
 FILLS = {  # Excel's own Good / Neutral / Bad styles, readable in print
     "green": ("#C6EFCE", "#006100"),
     "amber": ("#FFEB9C", "#9C5700"),
@@ -180,6 +181,10 @@ def _place_table(ws: Worksheet, row: int, block: TableBlock, f: _Formats) -> int
     frame = block.frame
     for j, col in enumerate(frame.columns):
         ws.write_string(row, j, str(col), f.header)
+    # neither Excel nor LibreOffice grows a generated row for wrapped text: size it here
+    lines = max((math.ceil(len(str(c)) / HEADER_CHARS) for c in frame.columns), default=1)
+    if lines > 1:
+        ws.set_row(row, 15 * lines)
     for i in range(len(frame)):
         for j, col in enumerate(frame.columns):
             kind = block.kinds.get(str(col), "text")
