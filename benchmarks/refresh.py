@@ -118,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         ("sample", SAMPLE, args.runs),
         ("2,000 tasks", large, args.large_runs),
     ):
+        if runs < 1:
+            continue
         walls, steps = time_refreshes(source, runs)
         cli = None if args.no_cli else time_cli(source)
         print(row(label, walls, steps, cli), flush=True)

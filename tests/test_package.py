@@ -243,3 +243,18 @@ def test_libreoffice_opens_the_spliced_workbook(tmp_path: Path) -> None:
     refresh(path, "v1")
     pdf = to_pdf(path, tmp_path / "pdf")
     assert pdf.stat().st_size > 1000
+
+
+def test_figures_drawn_by_forked_workers_are_the_same_bytes() -> None:
+    from pmo_xl.io.owned import render_all
+
+    figures = []
+    for k in range(5):
+        fig, ax = plt.subplots(figsize=(3, 2))
+        ax.plot([1, k, 2])
+        figures.append(FigureBlock(f"f{k}", fig, f"f{k}"))
+    report = StatusReport("fr", "P1", "2026-06-30", [SheetReport("dashboard", "D", "D", figures)])
+    alone = render_all(report, workers=1)
+    forked = render_all(report, workers=2)
+    assert alone == forked
+    assert len(alone) == 5 and all(png.startswith(b"\x89PNG") for png, _, _ in alone.values())

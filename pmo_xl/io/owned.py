@@ -10,6 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +122,7 @@ def build_workbook(report: StatusReport, created: dt.datetime | None = None) -> 
         }
     )
     formats = _Formats(wb, report.language)
-    renders: dict[int, tuple[bytes, int, int]] = {}  # a figure shown twice is drawn once
+    renders = render_all(report)
     for sheet in report.sheets:
         _write_sheet(wb, wb.add_worksheet(sheet.name), sheet, formats, report, renders)
     wb.close()
@@ -242,8 +246,6 @@ def _place_figures(
     col = 0
     tallest = 0
     for block in figures:
-        if id(block.figure) not in renders:
-            renders[id(block.figure)] = render_png(block.figure)
         png, w_px, h_px = renders[id(block.figure)]
         ws.write_string(row, col, block.title, f.block)
         ws.insert_image(
@@ -256,6 +258,39 @@ def _place_figures(
         col += cols + 1
         tallest = max(tallest, rows)
     return row + tallest + 3
+
+
+_FIGURES: list[Any] = []  # the figures a forked renderer inherits (see render_all)
+
+
+def render_all(
+    report: StatusReport, workers: int | None = None
+) -> dict[int, tuple[bytes, int, int]]:
+    """PNG of every distinct figure of ``report``, by ``id(figure)`` (a figure shown twice is
+    drawn once).
+
+    Drawing is most of a refresh's time (text layout in Agg), so on Linux the figures are drawn
+    by forked processes, one per core: a fork inherits the figures without pickling them, and
+    the bytes are the same as drawn here. Elsewhere, or for a few figures, they are drawn here.
+    """
+    figures = list({id(b.figure): b.figure for s in report.sheets for b in s.blocks
+                    if isinstance(b, FigureBlock)}.values())  # fmt: skip
+    workers = min(workers or os.cpu_count() or 1, len(figures))
+    if workers > 1 and len(figures) >= 4 and sys.platform == "linux":
+        _FIGURES[:] = figures
+        try:
+            ctx = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+                pngs = list(pool.map(_render_nth, range(len(figures))))
+        finally:
+            _FIGURES.clear()
+    else:
+        pngs = [render_png(fig) for fig in figures]
+    return {id(fig): png for fig, png in zip(figures, pngs, strict=True)}
+
+
+def _render_nth(n: int) -> tuple[bytes, int, int]:
+    return render_png(_FIGURES[n])
 
 
 def figure_cells(w_px: int, h_px: int) -> tuple[int, int]:
