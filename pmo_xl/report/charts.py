@@ -46,7 +46,7 @@ BAND_TEXT = {"green": "#006100", "amber": "#9C5700", "red": "#9C0006"}
 WIDE = (7.5, 4.0)  # the standard chart
 FULL_WIDTH = 14.0  # a chart across a landscape page (about the width of a 13-column table)
 GANTT_MAX_ROWS = 80  # above this, the Gantt shows one bar per phase
-GANTT_LABEL_CHARS = 28
+GANTT_LABEL_CHARS = 36
 
 _MONTHS = {
     "fr": (
