@@ -474,7 +474,7 @@ _text = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp", "Zs")),
     min_size=1,
     max_size=12,
-).filter(lambda s: not s.startswith(("=", "+", "-", "@")))
+).map(lambda s: "x" + s if s.startswith(("=", "+", "-", "@")) else s)  # text, not formulas
 _ids = st.from_regex(r"[A-Z]{1,2}[0-9]{2,4}", fullmatch=True)
 _days = st.dates(dt.date(2000, 1, 1), dt.date(2100, 12, 31))
 _money = st.floats(0, 1e9, allow_nan=False).map(lambda x: round(x, 2))
@@ -483,20 +483,24 @@ _money = st.floats(0, 1e9, allow_nan=False).map(lambda x: round(x, 2))
 _fractions = st.floats(0, 1, allow_nan=False).map(lambda x: round(x, 12))
 
 
-def _value(col_type: ColType, choices: tuple[str, ...]) -> st.SearchStrategy[Any]:
+def _present(col_type: ColType, choices: tuple[str, ...]) -> st.SearchStrategy[Any]:
     if col_type == ColType.DATE:
-        return st.none() | _days.map(pd.Timestamp)
+        return _days.map(pd.Timestamp)
     if col_type == ColType.PERCENT:
-        return st.none() | _fractions
+        return _fractions
     if col_type == ColType.INTEGER:
-        return st.none() | st.integers(0, 10_000).map(float)
+        return st.integers(0, 10_000).map(float)
     if col_type in (ColType.NUMBER, ColType.MONEY):
-        return st.none() | _money
+        return _money
     if col_type == ColType.ENUM:
-        return st.none() | st.sampled_from(choices)
+        return st.sampled_from(choices)
     if col_type in (ColType.ID, ColType.ID_REF):
-        return st.none() | _ids
-    return st.none() | _text
+        return _ids
+    return _text
+
+
+def _value(col_type: ColType, choices: tuple[str, ...]) -> st.SearchStrategy[Any]:
+    return st.none() | _present(col_type, choices)
 
 
 @st.composite
@@ -511,7 +515,7 @@ def tables(draw: st.DrawFn, key: str) -> pd.DataFrame:
         data[s.id_column] = [f"{key[:2].upper()}{i:03d}" for i in range(n)]
     else:  # Actuals, Assignments: a required first column, always filled
         first = s.columns[0]
-        filled = _value(first.type, ()).filter(lambda x: x is not None)
+        filled = _present(first.type, ())
         data[first.key] = [draw(filled) for _ in range(n)]
     return pd.DataFrame(data)
 
