@@ -35,7 +35,7 @@ pytest: install-dev
 
 test: lint typecheck pytest
 
-workbooks: install
+workbooks: install-dev
 	$(BIN)/python -m pmo_xl.sample --write
 	$(BIN)/pmo-xl build-addin
 

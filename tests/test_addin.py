@@ -10,6 +10,7 @@ import io
 import random
 import re
 import struct
+import sys
 import zipfile
 from pathlib import Path
 
@@ -27,10 +28,50 @@ from pmo_xl.io.package import Package, sheets
 
 REPO = Path(__file__).resolve().parents[1]
 OUR_MODULES = sorted(p.stem for p in (REPO / "macros").glob("*.bas"))
+CLASS = "Dictionary"  # the class module xlwings.bas uses on macOS, from the pinned quickstart
+STANDARD = [*OUR_MODULES, "xlwings"]
 
 
 def decompress(data: bytes) -> bytes:
     return bytes(decompress_stream(bytearray(data)))
+
+
+def olevba_modules(path: Path) -> dict[str, tuple[str, str]]:
+    """olevba's reading of ``path``: stream path -> (file name it gives, source)."""
+    parser = VBA_Parser(str(path), relaxed=False)
+    try:
+        return {
+            stream: (filename, code)
+            for _f, stream, filename, code in parser.extract_macros()
+            if stream != "xlm_macro"
+        }
+    finally:
+        parser.close()
+
+
+@pytest.fixture(scope="module")
+def quickstart_class() -> str:
+    """The Dictionary class module of the pinned xlwings' quickstart, as olevba reads it."""
+    filename, code = olevba_modules(build.xlwings_quickstart())[f"VBA/{CLASS}"]
+    assert filename == f"{CLASS}.cls"
+    return code
+
+
+def dir_module_types(dir_data: bytes) -> dict[str, int]:
+    """MODULENAME -> MODULETYPE record id (0x0021 procedural, 0x0022 class or document)."""
+    types: dict[str, int] = {}
+    name, pos = "", 0
+    while pos < len(dir_data):
+        record_id, size = struct.unpack_from("<HI", dir_data, pos)
+        if record_id == 0x0009:  # PROJECTVERSION: the size field is Reserved (4), then 6 bytes
+            size = 6
+        payload = dir_data[pos + 6 : pos + 6 + size]
+        if record_id == 0x0019:
+            name = payload.decode("cp1252")
+        elif record_id in (0x0021, 0x0022):
+            types[name] = record_id
+        pos += 6 + size
+    return types
 
 
 @pytest.fixture(scope="module")
@@ -196,6 +237,24 @@ def test_sources_are_stored_with_crlf(text: str, stored: str) -> None:
     assert ovba.crlf(text) == stored
 
 
+def test_class_module_is_listed_as_class_and_typed_0x22() -> None:
+    modules = [
+        ovba.document_module("ThisWorkbook", ovba.WORKBOOK_BASE),
+        ovba.Module("M", 'Attribute VB_Name = "M"\n'),
+        ovba.Module(
+            "C", f'Attribute VB_Name = "C"\nAttribute VB_Base = "{ovba.CLASS_BASE}"\n', "class"
+        ),
+    ]
+    lines = ovba.project_stream(modules).decode("cp1252").split("\r\n")
+    assert lines[1:4] == ["Document=ThisWorkbook/&H00000000", "Module=M", "Class=C"]
+    assert "C=0, 0, 0, 0, C" in lines
+    assert dir_module_types(ovba.dir_stream(modules)) == {
+        "ThisWorkbook": 0x0022,
+        "M": 0x0021,
+        "C": 0x0022,
+    }
+
+
 def test_duplicate_module_names_are_refused() -> None:
     with pytest.raises(ValueError, match="unique"):
         ovba.project_streams([ovba.Module("A", ""), ovba.Module("a", "")])
@@ -247,25 +306,72 @@ def test_cfb_names_are_checked() -> None:
 
 
 def test_olevba_extracts_exactly_our_modules_and_pinned_xlwings(
-    built: Path, sheet_count: int
+    built: Path, sheet_count: int, quickstart_class: str
 ) -> None:
-    parser = VBA_Parser(str(built), relaxed=False)
-    try:
-        extracted = {
-            stream: code
-            for _f, stream, _n, code in parser.extract_macros()
-            if stream != "xlm_macro"
-        }
-    finally:
-        parser.close()
+    modules = olevba_modules(built)
+    extracted = {stream: code for stream, (_filename, code) in modules.items()}
     documents = ["ThisWorkbook", *(f"Sheet{i}" for i in range(1, sheet_count + 1))]
-    assert sorted(extracted) == sorted(f"VBA/{n}" for n in [*documents, *OUR_MODULES, "xlwings"])
+    assert sorted(extracted) == sorted(f"VBA/{n}" for n in [*documents, *STANDARD, CLASS])
     for name in OUR_MODULES:
         source = (REPO / "macros" / f"{name}.bas").read_text(encoding="cp1252")
         assert extracted[f"VBA/{name}"] == ovba.crlf(source)
     assert extracted["VBA/xlwings"] == build.xlwings_bas().read_bytes().decode("cp1252")
     for name in documents:
         assert extracted[f"VBA/{name}"].startswith(f'Attribute VB_Name = "{name}"\r\n')
+    # the class module: exactly the quickstart's source, typed as a class/document module
+    assert modules[f"VBA/{CLASS}"] == (f"{CLASS}.cls", quickstart_class)
+    assert [modules[f"VBA/{n}"][0] for n in STANDARD] == [f"{n}.bas" for n in STANDARD]
+
+
+def test_class_module_keeps_excels_class_attributes(quickstart_class: str) -> None:
+    attributes = dict(re.findall(r"^Attribute (VB_\w+) = (.*)\r$", quickstart_class, re.MULTILINE))
+    assert attributes["VB_Name"] == f'"{CLASS}"'
+    assert attributes["VB_Base"] == f'"{ovba.CLASS_BASE}"'
+    flags = ("VB_GlobalNameSpace", "VB_Creatable", "VB_PredeclaredId", "VB_Exposed")
+    assert [attributes[k] for k in flags] == ["False", "False", "False", "True"]
+    module = build.read_class_module(build.xlwings_quickstart(), CLASS)
+    assert (module.kind, module.source()) == ("class", quickstart_class.encode("cp1252"))
+
+
+def _vba_streams(path: Path) -> tuple[olefile.OleFileIO, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        ole = olefile.OleFileIO(io.BytesIO(zf.read("xl/vbaProject.bin")))
+    return ole, decompress(ole.openstream("VBA/dir").read())
+
+
+def _module_source(path: Path, name: str) -> bytes:
+    """Module ``name``'s stored source: its stream decompressed from its MODULEOFFSET."""
+    ole, dir_data = _vba_streams(path)
+    at = dir_data.index(b"\x19\x00" + struct.pack("<I", len(name)) + name.encode("cp1252"))
+    record = dir_data.index(b"\x31\x00\x04\x00\x00\x00", at)
+    (offset,) = struct.unpack_from("<I", dir_data, record + 6)
+    return decompress(ole.openstream(f"VBA/{name}").read()[offset:])
+
+
+def test_class_source_is_byte_identical_to_the_quickstart(built: Path) -> None:
+    quickstart = _module_source(build.xlwings_quickstart(), CLASS)
+    assert quickstart.startswith(f'Attribute VB_Name = "{CLASS}"\r\n'.encode())
+    assert _module_source(built, CLASS) == quickstart
+
+
+def test_building_without_oletools_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "oletools.olevba", None)  # import fails
+    with pytest.raises(PmoError, match="needs oletools"):
+        build.read_class_module(build.xlwings_quickstart(), CLASS)
+
+
+def test_xlwings_uses_the_class_on_mac_only() -> None:
+    code = build.xlwings_bas().read_text(encoding="cp1252")
+    assert re.search(r"#If Mac Then\s+Dim d As Dictionary\s+Set d = New Dictionary\s+#Else", code)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("Sheet1", "Sheet1 is not a class module"), ("Missing", "expected one class module Missing")],
+)
+def test_only_a_class_module_is_taken(name: str, message: str) -> None:
+    with pytest.raises(PmoError, match=message):
+        build.read_class_module(build.xlwings_quickstart(), name)
 
 
 def test_callbacks_call_the_python_entry_points() -> None:
@@ -280,16 +386,25 @@ def test_olefile_lists_the_expected_streams(built: Path, sheet_count: int) -> No
     ole = olefile.OleFileIO(io.BytesIO(vba), raise_defects=olefile.DEFECT_INCORRECT)
     documents = ["ThisWorkbook", *(f"Sheet{i}" for i in range(1, sheet_count + 1))]
     expected = ["PROJECT", "PROJECTwm", "VBA/_VBA_PROJECT", "VBA/dir"]
-    expected += [f"VBA/{n}" for n in [*documents, *OUR_MODULES, "xlwings"]]
+    expected += [f"VBA/{n}" for n in [*documents, *STANDARD, CLASS]]
     assert sorted("/".join(p) for p in ole.listdir()) == sorted(expected)
     assert ole.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("CC61FFFF000000")
     project = ole.openstream("PROJECT").read().decode("cp1252")
-    items = re.findall(r"^(Document|Module)=([^/\r]+)", project, re.MULTILINE)
-    assert items == [("Document", n) for n in documents] + [
-        ("Module", n) for n in [*OUR_MODULES, "xlwings"]
+    items = re.findall(r"^(Document|Module|Class)=([^/\r]+)", project, re.MULTILINE)
+    assert items == [
+        *(("Document", n) for n in documents),
+        *(("Module", n) for n in STANDARD),
+        ("Class", CLASS),
     ]
-    # every module's source sits at offset 0 (MODULEOFFSET records, id 0x0031, all 0)
+    assert f"{CLASS}=0, 0, 0, 0, C" in project.split("\r\n")
+    # the dir stream types the class module 0x0022 (class or document), the others 0x0021
     dir_data = decompress(ole.openstream("VBA/dir").read())
+    assert dir_module_types(dir_data) == {
+        **dict.fromkeys(documents, 0x0022),
+        **dict.fromkeys(STANDARD, 0x0021),
+        CLASS: 0x0022,
+    }
+    # every module's source sits at offset 0 (MODULEOFFSET records, id 0x0031, all 0)
     offsets = [
         struct.unpack_from("<I", dir_data, m.end())[0]
         for m in re.finditer(b"\x31\x00\x04\x00\x00\x00", dir_data)
@@ -364,7 +479,9 @@ def test_libreoffice_renders_the_workbook(built: Path, tmp_path: Path) -> None:
 
 
 @needs_soffice
-def test_libreoffice_imports_the_modules(built: Path, tmp_path: Path, sheet_count: int) -> None:
+def test_libreoffice_imports_the_modules(
+    built: Path, tmp_path: Path, sheet_count: int, quickstart_class: str
+) -> None:
     copy = tmp_path / "copy.xlsm"
     copy.write_bytes(built.read_bytes())
     ods = convert(copy, tmp_path / "ods", "ods")
@@ -372,13 +489,21 @@ def test_libreoffice_imports_the_modules(built: Path, tmp_path: Path, sheet_coun
         library = zf.read("Basic/VBAProject/script-lb.xml").decode()
         documents = ["ThisWorkbook", *(f"Sheet{i}" for i in range(1, sheet_count + 1))]
         names = re.findall(r'library:element library:name="([^"]+)"', library)
-        assert sorted(names) == sorted([*documents, *OUR_MODULES, "xlwings"])
+        assert sorted(names) == sorted([*documents, *STANDARD, CLASS])
         for name in documents:
             module = zf.read(f"Basic/VBAProject/{name}.xml").decode()
             assert 'script:moduleType="document"' in module
-        for name in [*OUR_MODULES, "xlwings"]:
+        for name in STANDARD:
             module = zf.read(f"Basic/VBAProject/{name}.xml").decode()
             assert 'script:moduleType="normal"' in module
+        # the class module is imported as a class (LibreOffice's own marks, then the code
+        # without the Attribute lines, procedure attributes included)
+        module = _unescape(zf.read(f"Basic/VBAProject/{CLASS}.xml").decode())
+        assert 'script:moduleType="class">' in module
+        header = "Rem Attribute VBA_ModuleType=VBAClassModule\nOption VBASupport 1\n"
+        assert f'moduleType="class">{header}Option ClassModule\n' in module
+        code = [x for x in quickstart_class.split("\r\n") if not x.startswith("Attribute ")]
+        assert "\n".join(code).strip() in module
         ribbon_module = _unescape(zf.read("Basic/VBAProject/PmoRibbon.xml").decode())
         source = (REPO / "macros" / "PmoRibbon.bas").read_text(encoding="cp1252")
         body = source.split("\n", 1)[1]  # LibreOffice drops the Attribute line

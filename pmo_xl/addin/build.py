@@ -6,6 +6,11 @@
 * the VBA modules of ``macros/*.bas`` (the source of truth, module name = file name) and the
   standalone xlwings module of the installed, pinned xlwings package (``xlwings/xlwings.bas``:
   it names versioned DLLs, so it is never copied into the repository);
+* the ``Dictionary`` class module that ``xlwings.bas`` uses on macOS (``#If Mac``; Windows
+  compiles that code out). The pinned package ships it only inside
+  ``xlwings/quickstart_standalone.xlsm``: it is read from there with oletools' ``VBA_Parser``
+  (a reader independent of ours; oletools is needed to build, not to run) and stored as a class
+  module, its source byte for byte as Excel saved it in the quickstart;
 * the ribbon ``macros/customUI14.xml``;
 
 and assembles them by editing the template's zip package (``pmo_xl.io.package``):
@@ -31,10 +36,12 @@ from pathlib import Path
 
 from pmo_xl.addin.cfb import write_cfb
 from pmo_xl.addin.ovba import (
+    CLASS_BASE,
     CODEC,
     WORKBOOK_BASE,
     WORKSHEET_BASE,
     Module,
+    crlf,
     document_module,
     project_streams,
 )
@@ -57,16 +64,63 @@ CT_XLSM_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 
 _VB_NAME_RE = re.compile(r'^Attribute VB_Name = "([^"]+)"', re.MULTILINE)
 
+QUICKSTART = "quickstart_standalone.xlsm"
+XLWINGS_CLASSES = ("Dictionary",)  # class modules of the quickstart that xlwings.bas uses
 
-def xlwings_bas() -> Path:
-    """The standalone VBA module shipped with the installed xlwings package.
+
+def xlwings_dir() -> Path:
+    """The folder of the installed xlwings package.
 
     Located without importing xlwings: only ``pmo_xl.excel`` imports it (DESIGN.md layering).
     """
     spec = importlib.util.find_spec("xlwings")
     if spec is None or spec.origin is None:
         raise PmoError("xlwings is not installed: pip install the pinned version")
-    return Path(spec.origin).parent / "xlwings.bas"
+    return Path(spec.origin).parent
+
+
+def xlwings_bas() -> Path:
+    """The standalone VBA module shipped with the installed xlwings package."""
+    return xlwings_dir() / "xlwings.bas"
+
+
+def xlwings_quickstart() -> Path:
+    """The standalone quickstart workbook of the installed xlwings package."""
+    return xlwings_dir() / QUICKSTART
+
+
+def read_class_module(workbook: Path, name: str) -> Module:
+    """Class module ``name`` of ``workbook``'s VBA project, its source as the file stores it.
+
+    Read with oletools' ``VBA_Parser``, which names a module of type 0x0022 (class or document)
+    ``<name>.cls``; ``VB_Base`` must be a class module's, not a sheet's or the workbook's.
+    """
+    try:
+        from oletools.olevba import VBA_Parser
+    except ImportError:
+        raise PmoError("building the workbook needs oletools: pip install oletools") from None
+    try:
+        parser = VBA_Parser(str(workbook), relaxed=False)
+        try:
+            found = [
+                code
+                for _file, _stream, filename, code in parser.extract_macros()
+                if filename == f"{name}.cls"
+            ]
+        finally:
+            parser.close()
+    except Exception as exc:  # olevba reports a bad file with its own exception types
+        raise PmoError(f"cannot read the VBA project ({exc})", path=str(workbook)) from None
+    if len(found) != 1:
+        raise PmoError(f"expected one class module {name}, found {len(found)}", path=str(workbook))
+    code = found[0]
+    header = code.split("\r\n", 2)[:2]
+    if header != [f'Attribute VB_Name = "{name}"', f'Attribute VB_Base = "{CLASS_BASE}"']:
+        raise PmoError(f"{name} is not a class module: {header}", path=str(workbook))
+    if "\ufffd" in code or crlf(code) != code:
+        # olevba decodes with errors="replace"; CRLF-terminated lines are stored unchanged
+        raise PmoError(f"{name}: source would not be stored byte for byte", path=str(workbook))
+    return Module(name, code, "class")
 
 
 def read_module(path: Path) -> Module:
@@ -82,9 +136,10 @@ def read_module(path: Path) -> Module:
 
 
 def source_modules(macros_dir: Path = MACROS_DIR) -> list[Module]:
-    """Our modules (``macros/*.bas``, by name) then the pinned xlwings module."""
+    """Our modules (``macros/*.bas``, by name), the pinned xlwings module, its class modules."""
     ours = [read_module(p) for p in sorted(macros_dir.glob("*.bas"))]
-    return [*ours, read_module(xlwings_bas())]
+    classes = [read_class_module(xlwings_quickstart(), n) for n in XLWINGS_CLASSES]
+    return [*ours, read_module(xlwings_bas()), *classes]
 
 
 def code_names(sheet_count: int) -> list[str]:

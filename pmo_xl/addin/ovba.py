@@ -10,6 +10,13 @@ What a ``vbaProject.bin`` holds (MS-OVBA 2.2), as paths inside the compound file
 * ``VBA/dir``: project information, references and module records, compressed (2.3.4.2);
 * ``VBA/<module>``: each module's source, compressed, at offset 0 (no p-code before it).
 
+Three kinds of module (``Module.kind``): ``standard`` (``Module=`` in PROJECT, MODULETYPE 0x0021),
+``document`` (``Document=<name>/&H00000000``, MODULETYPE 0x0022: ThisWorkbook and the sheets) and
+``class`` (``Class=``, MODULETYPE 0x0022 too: the dir stream does not tell a class module from a
+document module, the PROJECT stream does). The source of a class or document module starts with
+the attributes Excel stores for it (``VB_Name``, ``VB_Base``, ``VB_GlobalNameSpace``,
+``VB_Creatable``, ``VB_PredeclaredId``, ``VB_Exposed``...); ``Module`` stores them as given.
+
 Compression (2.4.1) is LZ77 in 4096-byte chunks; ``compress`` searches the longest match,
 nearest first, as the spec's matching routine does, and writes compressed chunks only: measured
 by others, Excel drops a module stored in the spec's raw (flag 0) chunks, and VBA source always
@@ -39,6 +46,8 @@ HOST_EXTENDER = "&H00000001={3832D640-CF90-11CF-8E43-00A0C911005A};VBE;&H0000000
 # Base classes of Excel's document modules (ThisWorkbook, worksheets).
 WORKBOOK_BASE = "0{00020819-0000-0000-C000-000000000046}"
 WORKSHEET_BASE = "0{00020820-0000-0000-C000-000000000046}"
+# VB_Base of a class module, as Excel stores it (xlwings' quickstart_standalone.xlsm).
+CLASS_BASE = "0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"
 
 # Type libraries every Excel project references; Office's declares IRibbonControl. Excel binds
 # a registered library by GUID and major.minor version (newer installs are accepted), the path
@@ -61,6 +70,8 @@ NO_PASSWORD = b"\x00"  # ProjectPassword without a password
 VISIBLE = b"\xff"  # ProjectVisibilityState: the project is visible
 
 ModuleKind = Literal["standard", "document", "class"]
+# MODULETYPE record id (2.3.4.2.3.2.8): procedural, or document/class (one id for both).
+MODULE_TYPES: dict[ModuleKind, int] = {"standard": 0x0021, "document": 0x0022, "class": 0x0022}
 
 
 @dataclass(frozen=True)
@@ -323,6 +334,6 @@ def _modules(modules: Sequence[Module]) -> bytes:
         out += _rec(0x001E, struct.pack("<I", 0))  # MODULEHELPCONTEXT
         out += _rec(0x002C, struct.pack("<H", 0xFFFF))  # MODULECOOKIE: 0xFFFF on write
         # MODULETYPE: 0x0021 procedural, 0x0022 document or class; Reserved (4) = 0
-        out += struct.pack("<HI", 0x0021 if m.kind == "standard" else 0x0022, 0)
+        out += struct.pack("<HI", MODULE_TYPES[m.kind], 0)
         out += struct.pack("<HI", 0x002B, 0)  # module terminator
     return bytes(out)
