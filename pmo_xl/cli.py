@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,16 +27,23 @@ app = typer.Typer(
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
-LangOpt = Annotated[str | None, typer.Option("--lang", help="Language of messages: fr or en.")]
+
+class LangChoice(StrEnum):
+    fr = "fr"
+    en = "en"
+
+
+LangOpt = Annotated[
+    LangChoice | None,
+    typer.Option("--lang", help="Language of messages and labels (default: the workbook's)."),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
 
 
-def _lang(value: str | None, default: Lang = "fr") -> Lang:
+def _lang(value: LangChoice | None, default: Lang = "fr") -> Lang:
     if value is None:
         return default
-    if value not in ("fr", "en"):
-        raise PmoError(f"--lang must be fr or en, not '{value}'")
-    return "fr" if value == "fr" else "en"
+    return "en" if value == LangChoice.en else "fr"
 
 
 def _fail(exc: PmoError) -> typer.Exit:
@@ -75,10 +83,10 @@ def validate(
     Exit code 0 when there is no error, 1 when there are errors, 2 when the file cannot be read.
     """
     try:
-        result = services.validate_file(path)
+        result = services.validate_file(path, lang=_lang(lang) if lang else None)
     except PmoError as exc:
         raise _fail(exc) from None
-    language = _lang(lang, result.project.language)
+    language = result.project.language
     if json_:
         _print_json(result.as_json())
     else:
@@ -97,13 +105,13 @@ def analyse(
     Exit code 0 when the analysis ran (whatever the findings), 2 when the file cannot be read.
     """
     try:
-        analysis = services.analyse_file(path)
+        analysis = services.analyse_file(path, lang=_lang(lang) if lang else None)
     except PmoError as exc:
         raise _fail(exc) from None
     if json_:
         _print_json(analysis.as_json())
     else:
-        _print_analysis(analysis.as_json(), _lang(lang, analysis.project.language))
+        _print_analysis(analysis.as_json(), analysis.project.language)
 
 
 @app.command()
@@ -201,7 +209,8 @@ def build_addin(
         typer.Option("-o", "--output", help="Workbook to write (default workbooks/pmo_xl.xlsm)."),
     ] = None,
     lang: Annotated[
-        str | None, typer.Option("--lang", help="Language of the workbook: fr (default) or en.")
+        LangChoice | None,
+        typer.Option("--lang", help="Language of the workbook: fr (default) or en."),
     ] = None,
 ) -> None:
     """Build the macro-enabled workbook: template, VBA project (xlwings + ribbon callbacks), ribbon.

@@ -50,10 +50,14 @@ def new_workbook(path: str | Path, lang: Lang = "fr") -> Path:
     return target
 
 
-def read(path: str | Path) -> ProjectData:
+def read(path: str | Path, lang: Lang | None = None) -> ProjectData:
+    """The workbook at ``path``; ``lang`` overrides its language for messages and labels."""
     from pmo_xl.io.read import read_project
 
-    return read_project(path)
+    project = read_project(path)
+    if lang is not None:
+        project.project["language"] = lang
+    return project
 
 
 def validate_project(project: ProjectData) -> ValidationResult:
@@ -62,9 +66,9 @@ def validate_project(project: ProjectData) -> ValidationResult:
     return ValidationResult(project, validate(project))
 
 
-def validate_file(path: str | Path) -> ValidationResult:
+def validate_file(path: str | Path, lang: Lang | None = None) -> ValidationResult:
     """Read and validate one workbook: every finding at once."""
-    return validate_project(read(path))
+    return validate_project(read(path, lang))
 
 
 def analyse_project(
@@ -76,9 +80,9 @@ def analyse_project(
     return analyse(project, montecarlo=montecarlo, dcma=dcma)
 
 
-def analyse_file(path: str | Path) -> Analysis:
+def analyse_file(path: str | Path, lang: Lang | None = None) -> Analysis:
     """Read one workbook and analyse it."""
-    return analyse_project(read(path))
+    return analyse_project(read(path, lang))
 
 
 def status_report(
