@@ -71,13 +71,11 @@ def validate_file(path: str | Path, lang: Lang | None = None) -> ValidationResul
     return validate_project(read(path, lang))
 
 
-def analyse_project(
-    project: ProjectData, *, montecarlo: bool = True, dcma: bool = True
-) -> Analysis:
+def analyse_project(project: ProjectData, *, full: bool = True) -> Analysis:
     """Schedule, earned value, DCMA and the rest for one project (pure, see core.analysis)."""
     from pmo_xl.core.analysis import analyse
 
-    return analyse(project, montecarlo=montecarlo, dcma=dcma)
+    return analyse(project, full=full)
 
 
 def analyse_file(path: str | Path, lang: Lang | None = None) -> Analysis:

@@ -138,11 +138,12 @@ def _schedule_json(schedule: ScheduleResult | None) -> dict[str, Any]:
     }
 
 
-def analyse(project: ProjectData, *, montecarlo: bool = True, dcma: bool = True) -> Analysis:
+def analyse(project: ProjectData, *, full: bool = True) -> Analysis:
     """Validate, schedule, earned value, DCMA, risks, quality, resources, watchdog, weather.
 
-    ``montecarlo=False`` skips the schedule risk simulation and ``dcma=False`` the DCMA checks
-    (the portfolio needs neither: it skips both for speed).
+    ``full=False`` computes what a portfolio row needs and skips the rest: the Monte Carlo
+    simulation, the DCMA checks and the project's own over-allocation list (the portfolio
+    computes over-allocation across projects from ``loads``).
     """
     calendar = WorkCalendar.from_settings(project.settings)
     result = Analysis(project, calendar, validate(project))
@@ -167,13 +168,14 @@ def analyse(project: ProjectData, *, montecarlo: bool = True, dcma: bool = True)
         task_dates = forecast if forecast is not None else planned_task_dates(project.tasks)
         code = str(project.project.get("project_code") or "")
         result.loads = weekly_load(project.assignments, task_dates, calendar, code)
-        result.overload = overallocations(
-            result.loads, with_project(project.resources, code), calendar
-        )
+        if full:
+            result.overload = overallocations(
+                result.loads, with_project(project.resources, code), calendar
+            )
         result.alerts = watchdog(project, task_dates, calendar, status)
         planned = project.project.get("planned_finish")
         planned = planned if isinstance(planned, dt.date) else None
-        if montecarlo and result.schedule is not None:
+        if full and result.schedule is not None:
             try:
                 result.montecarlo = simulate(
                     result.schedule,
@@ -195,7 +197,7 @@ def analyse(project: ProjectData, *, montecarlo: bool = True, dcma: bool = True)
             deliverables=project.quality,
             lang=project.language,
         )
-        if dcma and result.schedule is not None:
+        if full and result.schedule is not None:
             result.dcma = dcma_checks(
                 project.tasks,
                 result.schedule,

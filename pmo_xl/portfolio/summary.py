@@ -89,7 +89,7 @@ def summarise(path: str) -> ProjectSummary:
     except Exception as exc:  # a reader bug must not stop the batch
         return ProjectSummary(path, error=_describe(exc), stage="read")
     try:
-        analysis = services.analyse_project(project, montecarlo=False, dcma=False)
+        analysis = services.analyse_project(project, full=False)
         return _summary(path, project, analysis)
     except PmoError as exc:
         return ProjectSummary(path, error=exc.message, stage="analyse")
