@@ -4,8 +4,9 @@ Every runner yields ``ProjectSummary`` objects as they complete (not in input or
 caller aggregates while workers are still busy and never holds more than the summaries.
 
 * ``workers == 1``: inline, in this process, in input order (no pool: easiest to debug).
-* ``workers > 1``: ``concurrent.futures.ProcessPoolExecutor`` with the ``spawn`` start method
-  (no fork of a parent that may run threads: rich's progress bar, Dask). At most
+* ``workers > 1``: ``concurrent.futures.ProcessPoolExecutor``, never forking a parent that may
+  run threads (rich's progress bar, Dask): on Linux the ``forkserver`` start method, whose
+  server imports the engine once so each worker starts warm; elsewhere ``spawn``. At most
   ``IN_FLIGHT_PER_WORKER × workers`` files are submitted at once, so memory does not grow with
   the number of files waiting. A worker process that dies (a crash in a native reader) breaks
   the pool: the files it had in flight are retried once, each alone in a fresh pool, and
@@ -66,12 +67,19 @@ def run_pool(paths: Sequence[str], workers: int) -> Iterator[ProjectSummary]:
         yield from run_pool(unsent, workers)
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["pmo_xl.portfolio.summary"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 def _pool(
     paths: Sequence[str], workers: int, crashed: list[str], unsent: list[str]
 ) -> Iterator[ProjectSummary]:
-    context = multiprocessing.get_context("spawn")
     queue = iter(paths)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
         pending: dict[Future[ProjectSummary], str] = {}
 
         def submit(count: int) -> None:

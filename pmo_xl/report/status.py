@@ -29,9 +29,8 @@ Colour rules (``Colour`` names of ``report.model``):
 * Forecast finish and slip: green when on or before the baseline finish, red beyond
   ``slip_red_days`` working days, amber in between.
 
-Parts the analysis could not compute (no status date, a cycle...) give a line saying why; parts
-still being added to ``Analysis`` (``loads``, ``overload``, ``alerts``, ``montecarlo``,
-``weather``) are read with ``getattr`` and simply left out when absent.
+Parts the analysis could not compute (no status date, a cycle...) give a line saying why, and
+parts it skipped (``analyse(full=False)``: Monte Carlo, DCMA, over-allocation) are left out.
 """
 
 from __future__ import annotations
@@ -1124,7 +1123,7 @@ def _risk_sheet(a: Analysis, lang: Lang, figs: _Figures) -> SheetReport:
 
 def _load_data(a: Analysis) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
     """(hours, load/capacity, over-allocated) person × week, rows labelled "R01 Name"."""
-    loads = getattr(a, "loads", None)
+    loads = a.loads
     if loads is None or len(loads) == 0:
         return None
     from pmo_xl.core.resources import capacity, load_matrix
@@ -1142,7 +1141,7 @@ def _load_data(a: Analysis) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] |
             columns=hours.columns,
         )
     over = pd.DataFrame(False, index=hours.index, columns=hours.columns)
-    overload = getattr(a, "overload", None)
+    overload = a.overload
     if overload is not None and len(overload):
         rows = overload[overload["kind"] == "load"]
         for rid, week in zip(rows["resource_id"], pd.to_datetime(rows["week"]), strict=True):
@@ -1197,7 +1196,7 @@ def _resource_sheet(a: Analysis, lang: Lang, figs: _Figures) -> SheetReport:
         last=charts.fmt_date(weeks[-1] + pd.Timedelta(days=6), lang),
     )
     sheet.blocks.append(_table(t("load_table", lang), data, cols, lang, colours=colours, note=note))
-    overload = getattr(a, "overload", None)
+    overload = a.overload
     if overload is not None and len(overload):
         ov = overload.assign(
             kind=[t("share_over" if k == "share" else "week_over", lang) for k in overload["kind"]],
@@ -1226,7 +1225,7 @@ def _resource_sheet(a: Analysis, lang: Lang, figs: _Figures) -> SheetReport:
 
 
 def _alerts_table(a: Analysis, lang: Lang, *, limit: int | None = None, title: str = "") -> Block:
-    alerts = getattr(a, "alerts", None)
+    alerts = a.alerts
     title = title or t("alerts", lang)
     if alerts is None:
         return _text(title, [t("not_available", lang, why="watchdog")], "grey")
@@ -1605,7 +1604,7 @@ def history_row(analysis: Analysis) -> dict[str, Any]:
     from pmo_xl.core.risk import snapshot
 
     evm, sched, risks = analysis.evm, analysis.schedule, analysis.risks
-    alerts = getattr(analysis, "alerts", None)
+    alerts = analysis.alerts
     finish = getattr(sched, "finish", None) or getattr(evm, "forecast_finish", None)
     return {
         "status_date": _ts(analysis.project.status_date),
