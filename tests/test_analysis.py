@@ -139,3 +139,20 @@ def test_the_readable_report_names_the_project(tmp_path: Path) -> None:
 def test_libreoffice_renders_the_sample(tmp_path: Path) -> None:
     pdf = to_pdf(SAMPLE, tmp_path)
     assert pdf_pages(pdf) >= 10
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "problem"),
+    [
+        ("holiday_calendar", "martian", "calendar: unknown holiday calendar 'martian'"),
+        ("extra_non_working_days", "lundi", "calendar: 'lundi' is not a date"),
+        ("emv_probabilities", "10;;30;50;70;90", "risks: emv_probabilities: expected five"),
+    ],
+)
+def test_a_bad_settings_cell_is_reported_not_a_crash(key: str, value: str, problem: str) -> None:
+    project = services.read(SAMPLE)
+    project.settings[key] = value
+    analysis = services.analyse_project(project)
+    assert any(p.startswith(problem) for p in analysis.problems), analysis.problems
+    assert [f.rule for f in analysis.findings if f.cell and f.severity == "error"] != []
+    assert analysis.evm is not None and analysis.schedule is not None

@@ -145,8 +145,13 @@ def analyse(project: ProjectData, *, full: bool = True) -> Analysis:
     simulation, the DCMA checks and the project's own over-allocation list (the portfolio
     computes over-allocation across projects from ``loads``).
     """
-    calendar = WorkCalendar.from_settings(project.settings)
-    result = Analysis(project, calendar, validate(project))
+    problems: list[str] = []
+    try:
+        calendar = WorkCalendar.from_settings(project.settings)
+    except ValueError as exc:  # a Settings cell validation reports; the analysis goes on
+        problems.append(f"calendar: {exc}; the French calendar is used")
+        calendar = WorkCalendar()
+    result = Analysis(project, calendar, validate(project), problems=problems)
     start = project.project.get("start_date")
     status = project.status_date
     if not isinstance(start, dt.date):
@@ -163,7 +168,10 @@ def analyse(project: ProjectData, *, full: bool = True) -> Analysis:
     else:
         forecast = result.schedule.tasks if result.schedule is not None else None
         result.evm = earned_value(project, calendar, forecast)
-        result.risks = analyse_risks(project.risks, project.settings, status, project.budget)
+        try:
+            result.risks = analyse_risks(project.risks, project.settings, status, project.budget)
+        except ValueError as exc:  # EMV probabilities that validation reports
+            result.problems.append(f"risks: {exc}")
         result.quality = quality_summary(project.quality, project.changes, project.training, status)
         task_dates = forecast if forecast is not None else planned_task_dates(project.tasks)
         code = str(project.project.get("project_code") or "")

@@ -80,6 +80,10 @@ class WorkCalendar:
     extra_non_working: tuple[dt.date, ...] = ()
     worked_holidays: tuple[dt.date, ...] = ()
 
+    def __post_init__(self) -> None:
+        if self.holiday_calendar not in HOLIDAY_CALENDARS:
+            raise ValueError(f"unknown holiday calendar {self.holiday_calendar!r}")
+
     @property
     def busdaycal(self) -> np.busdaycalendar:
         return _busdaycal(self.holiday_calendar, self.extra_non_working, self.worked_holidays)

@@ -27,6 +27,7 @@ import pandas as pd
 
 from pmo_xl.core.calendar import parse_date_list
 from pmo_xl.core.links import LinkSyntaxError, find_cycle, parse_predecessors
+from pmo_xl.core.risk import parse_emv_probabilities
 from pmo_xl.i18n import Catalog, fmt_number, tr
 from pmo_xl.model import Finding, ProjectData, Severity
 from pmo_xl.schema import (
@@ -819,14 +820,11 @@ def _bad_date_piece(text: Any) -> str | None:
 
 
 def _emv_ok(text: str) -> bool:
-    pieces = [p.strip() for p in text.split(";") if p.strip()]
-    if len(pieces) != 5:
-        return False
     try:
-        values = [float(p.rstrip("%").strip().replace(",", ".")) for p in pieces]
+        parse_emv_probabilities(text)  # the risk engine's own reading of the setting
     except ValueError:
         return False
-    return all(0 <= v <= 100 for v in values)
+    return True
 
 
 def _sort_key(finding: Finding, rank: dict[str, int]) -> tuple[int, int, int]:
