@@ -42,14 +42,14 @@ from pmo_xl.convert import (
     project_data,
     workbook_language,
 )
-from pmo_xl.errors import WorkbookError, WriteError
+from pmo_xl.errors import WriteError
 from pmo_xl.excel.udfs import EXCEL_ERRORS
 from pmo_xl.io.owned import DPI, FILLS, NUMBER_FORMATS, figure_cells
 from pmo_xl.io.package import MARKER
-from pmo_xl.io.read import find_input_sheets
+from pmo_xl.io.read import check_input_sheets, find_input_sheets
 from pmo_xl.model import Finding, ProjectData
 from pmo_xl.report.model import FigureBlock, SheetReport, StatusReport, TableBlock, TextBlock
-from pmo_xl.schema import SHEETS, Lang, Sheet
+from pmo_xl.schema import Lang, Sheet
 
 HIGHLIGHTS = "pmo_xl.highlights"  # sheet-scoped names recording the cells we coloured
 NAME_TEXT_MAX = 250  # a string constant in an Excel formula holds at most 255 characters
@@ -207,21 +207,6 @@ def project_from_values(names: Sequence[str], fetch: Fetch, source: str = "") ->
         else:
             tables[key] = table_result(schema, name, values)
     return project_data(forms.get("project"), forms.get("settings"), tables, source=source)
-
-
-def check_input_sheets(found: Mapping[str, tuple[Sheet, str]]) -> None:
-    """The checks of ``io.read.read_project`` on the sheet list (same messages)."""
-    required = [s for s in SHEETS if s.required]
-    missing = [s for s in required if s.key not in found]
-    if len(missing) == len(required):
-        raise WorkbookError(
-            "not a project workbook: it has none of the input sheets "
-            + ", ".join(f"'{s.en}' ({s.fr})" for s in SHEETS[:3])
-            + ", ..."
-        )
-    if missing:
-        noun = "sheet" if len(missing) == 1 else "sheets"
-        raise WorkbookError(f"no {noun} " + ", ".join(f"'{s.en}' ({s.fr})" for s in missing))
 
 
 def form_result(schema: Sheet, name: str, values: SheetValues) -> FormResult:

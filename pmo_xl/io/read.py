@@ -12,6 +12,7 @@ import logging
 import mmap
 import re
 import zipfile
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -85,18 +86,7 @@ def read_project(path: str | Path) -> ProjectData:
     except Exception as exc:  # calamine's errors: the package is not a readable workbook
         raise WorkbookError(f"cannot be read: {_first_line(exc)}", path=source) from None
     found = find_input_sheets(reader.sheet_names)
-    missing = [s for s in SHEETS if s.required and s.key not in found]
-    if len(missing) == len([s for s in SHEETS if s.required]):
-        raise WorkbookError(
-            "not a project workbook: it has none of the input sheets "
-            + ", ".join(f"'{s.en}' ({s.fr})" for s in SHEETS[:3])
-            + ", ...",
-            path=source,
-        )
-    if missing:
-        noun = "sheet" if len(missing) == 1 else "sheets"
-        names = ", ".join(f"'{s.en}' ({s.fr})" for s in missing)
-        raise WorkbookError(f"no {noun} {names}", path=source)
+    check_input_sheets(found, source)
     forms: dict[str, FormResult] = {}
     tables: dict[str, TableResult] = {}
     try:
@@ -110,6 +100,24 @@ def read_project(path: str | Path) -> ProjectData:
     except fastexcel.FastExcelError as exc:
         raise WorkbookError(f"cannot be read: {_first_line(exc)}", path=source) from None
     return project_data(forms.get("project"), forms.get("settings"), tables, source=source)
+
+
+def check_input_sheets(found: Mapping[str, tuple[Sheet, str]], source: str | None = None) -> None:
+    """Raise WorkbookError unless every required input sheet is among ``found``
+    (shared by the file reader and the live Excel reader)."""
+    required = [s for s in SHEETS if s.required]
+    missing = [s for s in required if s.key not in found]
+    if len(missing) == len(required):
+        raise WorkbookError(
+            "not a project workbook: it has none of the input sheets "
+            + ", ".join(f"'{s.en}' ({s.fr})" for s in SHEETS[:3])
+            + ", ...",
+            path=source,
+        )
+    if missing:
+        noun = "sheet" if len(missing) == 1 else "sheets"
+        names = ", ".join(f"'{s.en}' ({s.fr})" for s in missing)
+        raise WorkbookError(f"no {noun} {names}", path=source)
 
 
 def find_input_sheets(names: list[str]) -> dict[str, tuple[Sheet, str]]:
