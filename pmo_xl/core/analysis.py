@@ -60,7 +60,9 @@ class Analysis:
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]
 
-    def as_json(self) -> dict[str, Any]:
+    def headline(self) -> dict[str, Any]:
+        """The first keys of ``as_json``: the card's, earned value's and the schedule's (cheap:
+        the portfolio's row needs these, not the per-item lists)."""
         card = self.project.project
         out: dict[str, Any] = {
             "json_version": JSON_VERSION,
@@ -73,6 +75,10 @@ class Analysis:
         }
         out.update(_evm_json(self.evm))
         out.update(_schedule_json(self.schedule))
+        return out
+
+    def as_json(self) -> dict[str, Any]:
+        out = self.headline()
         out["dcma"] = [c.as_json() for c in self.dcma]
         if self.risks is not None:
             out.update(self.risks.as_json())

@@ -189,14 +189,22 @@ def _place_table(ws: Worksheet, row: int, block: TableBlock, f: _Formats) -> int
     lines = max((math.ceil(len(str(c)) / HEADER_CHARS) for c in frame.columns), default=1)
     if lines > 1:
         ws.set_row(row, 15 * lines)
+    # one pandas access per column, then cells in row order (XlsxWriter numbers shared strings
+    # in the order they are written: the bytes stay those of a row-by-row write)
+    columns = [str(col) for col in frame.columns]
+    kinds = [block.kinds.get(col, "text") for col in columns]
+    values = [frame.iloc[:, j].tolist() for j in range(len(columns))]
+    blank: list[Any] = [None] * len(frame)
+    paint = [
+        block.colours[col].tolist()
+        if block.colours is not None and col in block.colours.columns
+        else blank
+        for col in frame.columns
+    ]
     for i in range(len(frame)):
-        for j, col in enumerate(frame.columns):
-            kind = block.kinds.get(str(col), "text")
-            colour = None
-            if block.colours is not None and col in block.colours.columns:
-                colour = block.colours.iat[i, block.colours.columns.get_loc(col)]
-            target = block.links.get((i, str(col)))
-            _write_value(ws, row + 1 + i, j, frame.iat[i, j], kind, f, colour, target)
+        for j, col in enumerate(columns):
+            target = block.links.get((i, col))
+            _write_value(ws, row + 1 + i, j, values[j][i], kinds[j], f, paint[j][i], target)
     return row + len(frame) + 3
 
 

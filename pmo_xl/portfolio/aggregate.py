@@ -110,16 +110,8 @@ class Aggregator:
         good = [s for s in ordered if s.ok]
         labels = project_labels(good)
         projects = _projects(good, labels)
-        resources = _concat(
-            [s.resources.assign(project=lab) for s, lab in zip(good, labels, strict=True)
-             if s.resources is not None],
-            ["project", *RESOURCE_COLUMNS],
-        )  # fmt: skip
-        loads = _concat(
-            [s.loads.assign(project=lab) for s, lab in zip(good, labels, strict=True)
-             if s.loads is not None],
-            ["project", *LOAD_COLUMNS],
-        )  # fmt: skip
+        resources = _concat([s.resources for s in good], labels, RESOURCE_COLUMNS)
+        loads = _concat([s.loads for s in good], labels, LOAD_COLUMNS)
         loads["week"] = loads["week"].astype("datetime64[ns]")
         loads["hours"] = loads["hours"].astype("float64")
         staff, weekly = shared_staff(loads, resources)
@@ -167,11 +159,17 @@ def _projects(good: list[ProjectSummary], labels: list[str]) -> pd.DataFrame:
     return frame
 
 
-def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
-    frames = [f[columns] for f in frames if len(f)]
-    if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    return pd.concat(frames, ignore_index=True)
+def _concat(
+    frames: list[pd.DataFrame | None], labels: list[str], columns: list[str]
+) -> pd.DataFrame:
+    """The frames stacked, with the project label of each row first (one concat, no copies)."""
+    kept = [(f, lab) for f, lab in zip(frames, labels, strict=True) if f is not None and len(f)]
+    if not kept:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in ["project", *columns]})
+    stacked = pd.concat([f[columns] for f, _ in kept], ignore_index=True)
+    project = np.repeat(np.array([lab for _, lab in kept], dtype=object), [len(f) for f, _ in kept])
+    stacked.insert(0, "project", project)
+    return stacked
 
 
 def shared_staff(loads: pd.DataFrame, resources: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -211,9 +209,10 @@ def shared_staff(loads: pd.DataFrame, resources: pd.DataFrame) -> tuple[pd.DataF
     summed = (
         loads.assign(person=person)
         .groupby(["person", "week"], sort=True)
-        .agg(load=("hours", "sum"), projects=("project", lambda s: ";".join(sorted(set(s)))))
+        .agg(load=("hours", "sum"))
         .reset_index()
     )
+    summed["projects"] = _projects_per_week(person, loads)
     caps = capacity(persons, summed["week"], id_column="person", share_column="capped_share")
     weekly = summed.merge(caps[["person", "week", "capacity"]], on=["person", "week"], how="left")
     weekly["capacity"] = weekly["capacity"].fillna(0.0)
@@ -242,6 +241,28 @@ def shared_staff(loads: pd.DataFrame, resources: pd.DataFrame) -> tuple[pd.DataF
         ["_share", "weeks_over", "_ratio", "person"], ascending=[False, False, False, True]
     )
     return ranked[STAFF_COLUMNS].reset_index(drop=True), weekly.reset_index(drop=True)
+
+
+def _projects_per_week(person: np.ndarray, loads: pd.DataFrame) -> list[str]:
+    """The projects of each (person, week), sorted and joined by ``;``, in (person, week) order.
+
+    Equivalent to a groupby with ``";".join(sorted(set(projects)))`` per group, without a Python
+    call per group into pandas (a portfolio has tens of thousands of person-weeks).
+    """
+    trio = pd.DataFrame(
+        {
+            "person": person,
+            "week": loads["week"].to_numpy(),
+            "project": loads["project"].to_numpy(dtype=object),
+        }
+    )
+    trio = trio.dropna(subset=["week"]).drop_duplicates()  # groupby drops missing keys too
+    trio = trio.sort_values(["person", "week", "project"], kind="stable", ignore_index=True)
+    new = trio["person"].ne(trio["person"].shift()) | trio["week"].ne(trio["week"].shift())
+    starts = np.flatnonzero(new.to_numpy())
+    ends = [*starts[1:].tolist(), len(trio)]
+    names = trio["project"].tolist()
+    return [";".join(names[a:b]) for a, b in zip(starts.tolist(), ends, strict=True)]
 
 
 def _no_overallocations() -> pd.DataFrame:

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from pmo_xl.errors import PmoError
+
+if TYPE_CHECKING:
+    from pmo_xl.core.analysis import Analysis
+    from pmo_xl.core.watchdog import Alert
+    from pmo_xl.model import ProjectData
 
 TOP_ALERTS = 10  # alerts of each project kept for the digest (most severe first)
 RESOURCE_COLUMNS = ["resource_id", "name", "department", "hours_per_day", "project_share"]
@@ -97,25 +102,25 @@ def summarise(path: str) -> ProjectSummary:
         return ProjectSummary(path, error=_describe(exc), stage="analyse")
 
 
-def _summary(path: str, project: Any, analysis: Any) -> ProjectSummary:
+def _summary(path: str, project: ProjectData, analysis: Analysis) -> ProjectSummary:
     from pmo_xl.core.resources import planned_task_dates, weekly_load
 
-    data = analysis.as_json()
-    problems = list(analysis.problems)
-    alerts = _alerts(project, analysis, problems)
-    loads = getattr(analysis, "loads", None)
-    if loads is None:  # an analysis that does not compute the load: computed here
+    data = analysis.headline()
+    risks = analysis.risks
+    alerts = analysis.alerts
+    loads = analysis.loads
+    if loads is None:  # no status date: the load of the planned (or scheduled) dates
         schedule = analysis.schedule
         task_dates = schedule.tasks if schedule is not None else planned_task_dates(project.tasks)
         loads = weekly_load(project.assignments, task_dates, analysis.calendar, project="")
     card = project.project
-    band = data.get("risks_open_by_band") or {}
+    band = risks.open_by_band if risks is not None else {}
     row: dict[str, Any] = {
         "project_code": _text(card.get("project_code")),
         "project_name": _text(card.get("project_name")),
         "project_manager": _text(card.get("project_manager")),
         "current_phase": _text(card.get("current_phase")),
-        "weather": _weather(analysis, data),
+        "weather": analysis.weather.status if analysis.weather is not None else None,
         "spi": data.get("spi"),
         "cpi": data.get("cpi"),
         "spi_t": data.get("spi_t"),
@@ -125,15 +130,15 @@ def _summary(path: str, project: Any, analysis: Any) -> ProjectSummary:
         "forecast_finish": _date(data.get("forecast_finish")),
         "planned_finish": _date(data.get("planned_finish")),
         "slip_days": data.get("slip_days"),
-        "open_risks": data.get("risks_open"),
+        "open_risks": risks.open_count if risks is not None else None,
         "open_red_risks": band.get("red"),
-        "watchdog_alerts": None if alerts is None else len(alerts),
-        "watchdog_high": None if alerts is None else sum(a.severity == "high" for a in alerts),
+        "watchdog_alerts": len(alerts),
+        "watchdog_high": sum(a.severity == "high" for a in alerts),
         "validation_errors": sum(f.severity == "error" for f in analysis.findings),
         "validation_warnings": sum(f.severity == "warning" for f in analysis.findings),
         "status_date": _date(data.get("status_date")),
         "language": project.language,
-        "problems": "; ".join(problems),
+        "problems": "; ".join(analysis.problems),
         "file": path,
     }
     row.update({key: _number(project.settings.get(key)) for key in THRESHOLDS})
@@ -142,28 +147,12 @@ def _summary(path: str, project: Any, analysis: Any) -> ProjectSummary:
         row=row,
         resources=project.resources[RESOURCE_COLUMNS].reset_index(drop=True),
         loads=loads[LOAD_COLUMNS].reset_index(drop=True),
-        alerts=[_alert_record(a) for a in (alerts or [])[:TOP_ALERTS]],
-        risk_matrix=data.get("risk_matrix"),
+        alerts=[_alert_record(a) for a in alerts[:TOP_ALERTS]],
+        risk_matrix=risks.matrix if risks is not None else None,
     )
 
 
-def _alerts(project: Any, analysis: Any, problems: list[str]) -> list[Any] | None:
-    """The analysis's watchdog alerts when it has them, else computed here (sorted)."""
-    if hasattr(analysis, "alerts"):  # the analysis runs the watchdog
-        return list(analysis.alerts)
-    if project.status_date is None:
-        return None
-    from pmo_xl.core.watchdog import watchdog
-
-    schedule = analysis.schedule
-    try:
-        return watchdog(project, schedule.tasks if schedule else None, analysis.calendar)
-    except (PmoError, ValueError) as exc:
-        problems.append(f"watchdog: {exc}")
-        return None
-
-
-def _alert_record(alert: Any) -> dict[str, Any]:
+def _alert_record(alert: Alert) -> dict[str, Any]:
     return {
         "severity": alert.severity,
         "rule": alert.rule,
@@ -172,15 +161,6 @@ def _alert_record(alert: Any) -> dict[str, Any]:
         "where": alert.where,
         "message": alert.message,
     }
-
-
-def _weather(analysis: Any, data: dict[str, Any]) -> str | None:
-    """The project's weather when the analysis computes one (a key such as ``storm``)."""
-    value = data.get("weather", getattr(analysis, "weather", None))
-    if isinstance(value, dict):
-        value = value.get("key") or value.get("weather")
-    value = getattr(value, "key", value)
-    return None if value is None else str(value)
 
 
 def _text(value: Any) -> str | None:
