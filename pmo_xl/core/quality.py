@@ -38,9 +38,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from pmo_xl.core.risk import Flag, flag_list, json_number, record_ids
+from pmo_xl.core.risk import Flag, as_datetime64, flag_rows, json_number, record_ids
 from pmo_xl.schema import CHANGES, QUALITY, TRAINING
 
 QUALITY_STATUSES = tuple(c.key for c in QUALITY.column("status").choices)
@@ -155,56 +156,71 @@ def quality_summary(
     )
 
 
+# The tables are a few dozen rows: the cost is pandas' per-call overhead, not the data, so the
+# rules below work on the numpy arrays of the columns.
+
+
 def deliverable_summary(quality: pd.DataFrame, now: pd.Timestamp) -> DeliverableSummary:
-    status = quality["status"]
+    today = as_datetime64(now)
+    status = quality["status"].to_numpy()
     counts = _counts(status, QUALITY_STATUSES)
     decided = counts["accepted"] + counts["rejected"]
-    due = quality["due_date"] <= now
-    due_count = int(due.sum())
-    late = (quality["due_date"] < now) & ~status.isin(_DELIVERED)
-    nc = quality["non_conformities"]
+    due_date = quality["due_date"].to_numpy(dtype="datetime64[ns]")
+    due = due_date <= today
+    due_count = int(np.count_nonzero(due))
+    late = (due_date < today) & ~_is_any(status, _DELIVERED)
+    nc = quality["non_conformities"].to_numpy(dtype="float64")
+    rows = quality.index.to_numpy()
     ids = record_ids(quality, "item_id")
     return DeliverableSummary(
         total=len(quality),
         by_status=counts,
-        no_status=int(status.isna().sum()),
+        no_status=int(np.count_nonzero(pd.isna(status))),
         acceptance_rate=counts["accepted"] / decided if decided else None,
         due_count=due_count,
         due_acceptance_rate=(
-            int((due & (status == "accepted")).sum()) / due_count if due_count else None
+            int(np.count_nonzero(due & (status == "accepted"))) / due_count if due_count else None
         ),
-        overdue=flag_list(late, quality["due_date"], now, ids),
-        rejected=[ids[r] for r in quality.index[status == "rejected"]],
-        non_conformities=float(nc.sum()),
-        with_non_conformities=[ids[r] for r in quality.index[nc > 0]],
+        overdue=flag_rows(rows[late], due_date[late], now, ids),
+        rejected=[ids[r] for r in rows[status == "rejected"].tolist()],
+        non_conformities=_total(nc),
+        with_non_conformities=[ids[r] for r in rows[nc > 0].tolist()],
     )
 
 
 def change_summary(changes: pd.DataFrame, now: pd.Timestamp) -> ChangeSummary:
-    status = changes["status"]
+    status = changes["status"].to_numpy()
     approved = status == "approved"
     pending = status == "proposed"
+    cost = changes["cost_impact"].to_numpy(dtype="float64")
+    days = changes["schedule_impact_days"].to_numpy(dtype="float64")
+    requested = changes["requested_on"].to_numpy(dtype="datetime64[ns]")
+    rows = changes.index.to_numpy()
     return ChangeSummary(
         total=len(changes),
         by_status=_counts(status, CHANGE_STATUSES),
-        no_status=int(status.isna().sum()),
-        approved_cost=float(changes.loc[approved, "cost_impact"].sum()),
-        approved_schedule_days=float(changes.loc[approved, "schedule_impact_days"].sum()),
-        pending=flag_list(pending, changes["requested_on"], now, record_ids(changes, "change_id")),
-        pending_cost=float(changes.loc[pending, "cost_impact"].sum()),
-        pending_schedule_days=float(changes.loc[pending, "schedule_impact_days"].sum()),
+        no_status=int(np.count_nonzero(pd.isna(status))),
+        approved_cost=_total(cost[approved]),
+        approved_schedule_days=_total(days[approved]),
+        pending=flag_rows(rows[pending], requested[pending], now, record_ids(changes, "change_id")),
+        pending_cost=_total(cost[pending]),
+        pending_schedule_days=_total(days[pending]),
     )
 
 
 def training_summary(training: pd.DataFrame, now: pd.Timestamp) -> TrainingSummary:
-    status = training_status(training)
+    today = as_datetime64(now)
+    status = _training_status(training)
     counts = _counts(status, TRAINING_STATUSES)
     active = counts["planned"] + counts["done"]
-    done = training[status == "done"]
-    both = done["planned_attendees"].notna() & done["attendees"].notna()
-    planned_sum = float(done.loc[both, "planned_attendees"].sum())
-    attended = float(done.loc[both, "attendees"].sum())
-    late = (training["planned_date"] < now) & (status == "planned")
+    planned_attendees = training["planned_attendees"].to_numpy(dtype="float64")
+    attendees = training["attendees"].to_numpy(dtype="float64")
+    both = (status == "done") & ~np.isnan(planned_attendees) & ~np.isnan(attendees)
+    planned_sum = _total(planned_attendees[both])
+    attended = _total(attendees[both])
+    planned_date = training["planned_date"].to_numpy(dtype="datetime64[ns]")
+    late = (planned_date < today) & (status == "planned")
+    rows = training.index.to_numpy()
     return TrainingSummary(
         total=len(training),
         by_status=counts,
@@ -212,7 +228,7 @@ def training_summary(training: pd.DataFrame, now: pd.Timestamp) -> TrainingSumma
         planned_attendees=planned_sum,
         attendees=attended,
         attendance_rate=attended / planned_sum if planned_sum else None,
-        overdue=flag_list(late, training["planned_date"], now, record_ids(training, "action_id")),
+        overdue=flag_rows(rows[late], planned_date[late], now, record_ids(training, "action_id")),
     )
 
 
@@ -220,10 +236,30 @@ def training_status(training: pd.DataFrame) -> pd.Series:
     """Each action's status as counted: cancelled stays cancelled; a done date makes it done
     (a status left at planned once the session is held is the usual slip); else as given,
     blank reading as planned."""
-    status = training["status"].where(training["status"].notna(), "planned")
-    done = training["done_date"].notna() & (status != "cancelled")
-    return status.where(~done, "done").astype("object")
+    return pd.Series(
+        _training_status(training), index=training.index, name="status", dtype="object"
+    )
 
 
-def _counts(status: pd.Series, keys: tuple[str, ...]) -> dict[str, int]:
-    return {k: int((status == k).sum()) for k in keys}
+def _training_status(training: pd.DataFrame) -> np.ndarray:
+    """``training_status`` as an object array."""
+    given = training["status"].to_numpy()
+    status = np.array(given, dtype=object)  # a copy: the table is not ours to change
+    status[pd.isna(given)] = "planned"
+    status[pd.notna(training["done_date"].to_numpy()) & (status != "cancelled")] = "done"
+    return status
+
+
+def _counts(status: np.ndarray, keys: tuple[str, ...]) -> dict[str, int]:
+    values = status.tolist()
+    return {k: values.count(k) for k in keys}
+
+
+def _is_any(values: np.ndarray, keys: tuple[str, ...]) -> np.ndarray:
+    """Whether each value is one of ``keys``."""
+    return np.array([v in keys for v in values.tolist()], dtype=bool)
+
+
+def _total(values: np.ndarray) -> float:
+    """The sum of ``values``, blanks adding 0, as ``Series.sum`` computes it."""
+    return float(np.nansum(values))

@@ -149,10 +149,10 @@ def contingency_amount(budget: pd.DataFrame | None) -> float | None:
     """Sum of the Budget lines of category ``contingency``; None when there is none."""
     if budget is None or "category" not in budget.columns:
         return None
-    lines = budget[budget["category"] == "contingency"]
-    if lines.empty:
+    lines = budget["category"].to_numpy() == "contingency"
+    if not lines.any():
         return None
-    return float(lines["amount"].sum())
+    return _total(budget["amount"].to_numpy(dtype="float64")[lines])
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -269,6 +269,25 @@ class RiskResult:
 
 
 # --- the analysis -------------------------------------------------------------------------------
+#
+# Registers are a few dozen rows: the cost is pandas' per-call overhead, not the data. The rules
+# are therefore computed on numpy arrays, in register order, and the register DataFrame is built
+# once from them.
+
+_LEVEL_VALUES = np.array(LEVELS, dtype="float64")
+_OBJECT = np.dtype(object)  # a dtype object: pandas looks a dtype name up in its registry
+
+
+@dataclass(frozen=True)
+class _Register:
+    """The register as arrays in register order; ``frame`` is the same as a DataFrame."""
+
+    frame: pd.DataFrame
+    rows: np.ndarray  # worksheet row of each risk
+    columns: dict[str, np.ndarray]  # REGISTER_COLUMNS
+    is_open: np.ndarray
+    raised_on: np.ndarray  # datetime64[ns]
+    reviewed: np.ndarray  # last review, else raised on (datetime64[ns])
 
 
 def analyse_risks(
@@ -285,27 +304,30 @@ def analyse_risks(
     now = pd.Timestamp(dt.date(status_date.year, status_date.month, status_date.day))
     reg = _register(risks, amber_from, red_from, percentages, now, window)
 
-    is_open = reg["status"] != "closed"
-    live = reg[is_open & reg["score"].notna()]
-    open_by_band: dict[str, int] = {b: int((live["residual_band"] == b).sum()) for b in BANDS}
-    total_emv = float(live["emv"].sum())
-    total_residual = float(live["residual_emv"].sum())
+    col = reg.columns
+    is_open = reg.is_open
+    live = is_open & ~np.isnan(col["score"])
+    live_bands = col["residual_band"][live].tolist()
+    open_by_band: dict[str, int] = {b: live_bands.count(b) for b in BANDS}
+    total_emv = _total(col["emv"][live])
+    total_residual = _total(col["residual_emv"][live])
     contingency = contingency_amount(budget)
-    ids = record_ids(reg)
-    open_scores = reg.loc[is_open, "residual_score"]
-    scores = {ids[int(r)]: json_number(v) for r, v in open_scores.items()}
+    ids = _ids(reg.rows, col["risk_id"])
+    open_rows = reg.rows[is_open].tolist()
+    open_scores = col["residual_score"][is_open].tolist()
+    scores = {ids[r]: json_number(v) for r, v in zip(open_rows, open_scores, strict=True)}
     result = RiskResult(
         status_date=now.date(),
         amber_from=amber_from,
         red_from=red_from,
         emv_percentages=percentages,
         window_days=window,
-        register=reg,
-        matrix=_matrix(live["probability"], live["impact"]),
-        residual_matrix=_matrix(live["residual_probability"], live["residual_impact"]),
-        top=[ids[r] for r in live.index],
-        open_count=int(is_open.sum()),
-        closed_count=int((~is_open).sum()),
+        register=reg.frame,
+        matrix=_matrix(col["probability"][live], col["impact"][live]),
+        residual_matrix=_matrix(col["residual_probability"][live], col["residual_impact"][live]),
+        top=[ids[r] for r in reg.rows[live].tolist()],
+        open_count=int(np.count_nonzero(is_open)),
+        closed_count=int(np.count_nonzero(~is_open)),
         open_by_band=open_by_band,
         total_emv=total_emv,
         total_residual_emv=total_residual,
@@ -314,12 +336,12 @@ def analyse_risks(
             contingency / total_residual if contingency is not None and total_residual > 0 else None
         ),
         contingency_gap=None if contingency is None else contingency - total_residual,
-        overdue_actions=flag_list(reg["action_overdue"], reg["action_due"], now, ids),
-        not_reviewed=flag_list(
-            reg["not_reviewed"], reg["last_review"].combine_first(risks["raised_on"]), now, ids
+        overdue_actions=_flags_where(col["action_overdue"], reg.rows, col["action_due"], now, ids),
+        not_reviewed=_flags_where(col["not_reviewed"], reg.rows, reg.reviewed, now, ids),
+        red_without_action=_flags_where(
+            col["red_without_action"], reg.rows, reg.raised_on, now, ids
         ),
-        red_without_action=flag_list(reg["red_without_action"], risks["raised_on"], now, ids),
-        unscored=[ids[r] for r in reg.index[reg["score"].isna()]],
+        unscored=[ids[r] for r in reg.rows[np.isnan(col["score"])].tolist()],
         scores=scores,
     )
     if previous is None:
@@ -365,73 +387,132 @@ def _register(
     percentages: tuple[float, ...],
     now: pd.Timestamp,
     window: float,
-) -> pd.DataFrame:
+) -> _Register:
+    limit = _ns(now - pd.Timedelta(days=window))
+    today = as_datetime64(now)
     p = _levels(risks["probability"])
     i = _levels(risks["impact"])
-    scored = p.notna() & i.notna()
-    rp = _levels(risks["residual_probability"]).fillna(p).where(scored)
-    ri = _levels(risks["residual_impact"]).fillna(i).where(scored)
-    score = (p * i).where(scored)
+    scored = ~(np.isnan(p) | np.isnan(i))
+    rp = np.where(scored, _fill(_levels(risks["residual_probability"]), p), np.nan)
+    ri = np.where(scored, _fill(_levels(risks["residual_impact"]), i), np.nan)
+    score = p * i  # NaN unless both levels are known, i.e. unless scored
     residual_score = rp * ri
-    percent = {float(level): pct for level, pct in zip(LEVELS, percentages, strict=True)}
-    cost = risks["cost_impact"]
+    cost = risks["cost_impact"].to_numpy(dtype="float64")
     band = _bands(score, amber_from, red_from)
     residual_band = _bands(residual_score, amber_from, red_from)
-    is_open = risks["status"] != "closed"
-    has_response = risks["action"].notna() | risks["strategy"].notna()
-    reviewed = risks["last_review"].combine_first(risks["raised_on"])
-    reg = pd.DataFrame(
+    status = risks["status"].to_numpy()
+    is_open = status != "closed"
+    action = risks["action"].to_numpy()
+    strategy = risks["strategy"].to_numpy()
+    has_response = pd.notna(action) | pd.notna(strategy)
+    action_due = risks["action_due"].to_numpy(dtype="datetime64[ns]")
+    last_review = risks["last_review"].to_numpy(dtype="datetime64[ns]")
+    raised_on = risks["raised_on"].to_numpy(dtype="datetime64[ns]")
+    reviewed = _first_known(last_review, raised_on)
+    emv = _level_percent(p, percentages) * cost / 100
+    residual_emv = _level_percent(rp, percentages) * cost / 100
+    columns: dict[str, np.ndarray] = {
+        "risk_id": risks["risk_id"].to_numpy(),
+        "title": risks["title"].to_numpy(),
+        "category": risks["category"].to_numpy(),
+        "owner": risks["owner"].to_numpy(),
+        "status": status,
+        "probability": p,
+        "impact": i,
+        "score": score,
+        "band": band,
+        "residual_probability": rp,
+        "residual_impact": ri,
+        "residual_score": residual_score,
+        "residual_band": residual_band,
+        "cost_impact": cost,
+        "emv": emv,
+        "residual_emv": residual_emv,
+        "strategy": strategy,
+        "action": action,
+        "action_due": action_due,
+        "last_review": last_review,
+        "action_overdue": is_open & (action_due < today),
+        "not_reviewed": is_open & (np.isnat(reviewed) | (reviewed < limit)),
+        "red_without_action": (
+            is_open & ((band == "red") | (residual_band == "red")) & ~has_response
+        ),
+    }
+    order = _register_order(~is_open, residual_score, residual_emv, risks.index.to_numpy())
+    index = risks.index[order]
+    columns = {name: values[order] for name, values in columns.items()}
+    frame = pd.DataFrame(
         {
-            "risk_id": risks["risk_id"],
-            "title": risks["title"],
-            "category": risks["category"],
-            "owner": risks["owner"],
-            "status": risks["status"],
-            "probability": p,
-            "impact": i,
-            "score": score,
-            "band": band,
-            "residual_probability": rp,
-            "residual_impact": ri,
-            "residual_score": residual_score,
-            "residual_band": residual_band,
-            "cost_impact": cost,
-            "emv": p.map(percent) * cost / 100,
-            "residual_emv": rp.map(percent) * cost / 100,
-            "strategy": risks["strategy"],
-            "action": risks["action"],
-            "action_due": risks["action_due"],
-            "last_review": risks["last_review"],
-            "action_overdue": is_open & (risks["action_due"] < now),
-            "not_reviewed": is_open
-            & (reviewed.isna() | (reviewed < now - pd.Timedelta(days=window))),
-            "red_without_action": is_open
-            & ((band == "red") | (residual_band == "red"))
-            & ~has_response,
+            # object columns go in as object Series: pandas would read plain arrays as ``str``
+            name: pd.Series(values, index=index, dtype=_OBJECT, copy=False)
+            if values.dtype == object
+            else values
+            for name, values in columns.items()
         },
-        index=risks.index,
+        index=index,
     )
-    reg["emv"] = reg["emv"].astype("float64")
-    reg["residual_emv"] = reg["residual_emv"].astype("float64")
-    order = reg.assign(_closed=~is_open, _row=reg.index).sort_values(
-        ["_closed", "residual_score", "residual_emv", "_row"],
-        ascending=[True, False, False, True],
-        na_position="last",
+    return _Register(
+        frame, index.to_numpy(), columns, is_open[order], raised_on[order], reviewed[order]
     )
-    return reg.loc[order.index]
 
 
-def _levels(values: pd.Series) -> pd.Series:
+def _register_order(
+    closed: np.ndarray, residual_score: np.ndarray, residual_emv: np.ndarray, rows: np.ndarray
+) -> np.ndarray:
+    """Positions in register order: open first, then residual score and residual EMV (both
+    descending, unknown last), then worksheet row."""
+    # np.lexsort sorts on the last key first
+    return np.lexsort((rows, *_descending(residual_emv), *_descending(residual_score), closed))
+
+
+def _descending(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two ascending sort keys for ``values`` descending with NaN last: (value key, is NaN)."""
+    unknown = np.isnan(values)
+    return -np.where(unknown, 0.0, values), unknown
+
+
+def _levels(values: pd.Series) -> np.ndarray:
     """Whole levels 1..5 as float64; anything else NaN."""
-    return values.where(values.isin([float(v) for v in LEVELS])).astype("float64")
+    numbers = values.to_numpy(dtype="float64")
+    return np.where(np.isin(numbers, _LEVEL_VALUES), numbers, np.nan)
 
 
-def _bands(score: pd.Series, amber_from: float, red_from: float) -> pd.Series:
-    return pd.Series(
-        [None if math.isnan(s) else _band(s, amber_from, red_from) for s in score],
-        index=score.index,
-        dtype="object",
-    )
+def _fill(values: np.ndarray, default: np.ndarray) -> np.ndarray:
+    """``values`` with its NaN replaced by ``default`` (same positions)."""
+    return np.where(np.isnan(values), default, values)
+
+
+def _first_known(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Dates of ``first``, those of ``second`` where ``first`` is NaT."""
+    return np.where(np.isnat(first), second, first)
+
+
+def _level_percent(levels: np.ndarray, percentages: tuple[float, ...]) -> np.ndarray:
+    """The EMV percentage of each level 1..5 (NaN for a blank level)."""
+    table = np.array((math.nan, *percentages), dtype="float64")
+    return table[np.where(np.isnan(levels), 0, levels).astype(np.int64)]
+
+
+def as_datetime64(now: pd.Timestamp) -> np.datetime64:
+    """``now`` as datetime64[ns], to compare date columns with. Raises OutOfBoundsDatetime
+    outside that range, as the date arithmetic of the watch lists always has."""
+    return now.as_unit("ns").to_datetime64()
+
+
+def _ns(when: pd.Timestamp) -> np.datetime64:
+    """``when`` as datetime64[ns], clamped to that range (a limit beyond it compares the same)."""
+    return min(max(when, pd.Timestamp.min), pd.Timestamp.max).as_unit("ns").to_datetime64()
+
+
+def _total(values: np.ndarray) -> float:
+    """The sum of ``values``, blanks adding 0, as ``Series.sum`` computes it."""
+    return float(np.nansum(values))
+
+
+def _bands(score: np.ndarray, amber_from: float, red_from: float) -> np.ndarray:
+    """The band of each score as an object array, None where the score is NaN."""
+    bands = [None if math.isnan(s) else _band(s, amber_from, red_from) for s in score.tolist()]
+    return np.array(bands, dtype=object)
 
 
 def _band(score: float, amber_from: float, red_from: float) -> Band:
@@ -442,32 +523,46 @@ def _band(score: float, amber_from: float, red_from: float) -> Band:
     return "green"
 
 
-def _matrix(probability: pd.Series, impact: pd.Series) -> list[list[int]]:
+def _matrix(probability: np.ndarray, impact: np.ndarray) -> list[list[int]]:
     grid = np.zeros((5, 5), dtype=np.int64)
-    np.add.at(grid, (probability.to_numpy(int) - 1, impact.to_numpy(int) - 1), 1)
+    np.add.at(grid, (probability.astype(int) - 1, impact.astype(int) - 1), 1)
     return [[int(n) for n in row] for row in grid]
 
 
-def flag_list(
-    mask: pd.Series, since: pd.Series, now: pd.Timestamp, ids: Mapping[int, str]
+def _flags_where(
+    mask: np.ndarray, rows: np.ndarray, since: np.ndarray, now: pd.Timestamp, ids: Mapping[int, str]
 ) -> list[Flag]:
-    """A Flag for each row where ``mask`` holds, dated by ``since``, in the order of ``mask``."""
-    hit = mask.index[mask.to_numpy(dtype=bool)]
-    days = (now - since.reindex(hit)).dt.days
+    """``flag_rows`` of the positions where ``mask`` holds."""
+    return flag_rows(rows[mask], since[mask], now, ids)
+
+
+def flag_rows(
+    rows: np.ndarray, since: np.ndarray, now: pd.Timestamp, ids: Mapping[int, str]
+) -> list[Flag]:
+    """A Flag for each worksheet row in ``rows``, dated by ``since`` (datetime64, same order)."""
+    today = as_datetime64(now)
+    if not len(rows):
+        return []
+    known = ~np.isnat(since)
+    days = np.zeros(len(since), dtype=np.int64)
+    days[known] = (today - since[known]) // np.timedelta64(1, "D")
+    dates = since.astype("datetime64[D]").tolist()  # datetime.date, None for NaT
     return [
-        Flag(
-            ids[int(row)],
-            int(row),
-            None if pd.isna(when) else when.date(),
-            None if pd.isna(n) else int(n),
-        )
-        for row, when, n in zip(hit, since.reindex(hit), days, strict=True)
+        Flag(ids[row], row, when, n if k else None)
+        for row, when, n, k in zip(rows.tolist(), dates, days.tolist(), known.tolist(), strict=True)
     ]
 
 
 def record_ids(table: pd.DataFrame, column: str = "risk_id") -> dict[int, str]:
     """Worksheet row -> id of each record; ``#row`` when the id is blank."""
-    return {int(r): (v if isinstance(v, str) else f"#{r}") for r, v in table[column].items()}
+    return _ids(table.index.to_numpy(), table[column].to_numpy())
+
+
+def _ids(rows: np.ndarray, values: np.ndarray) -> dict[int, str]:
+    return {
+        r: (v if isinstance(v, str) else f"#{r}")
+        for r, v in zip(rows.tolist(), values.tolist(), strict=True)
+    }
 
 
 # --- numbers and JSON ---------------------------------------------------------------------------
