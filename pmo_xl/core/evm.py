@@ -72,6 +72,11 @@ DEFAULT_HOURS_PER_DAY = 7.0
 # IEAC(t) beyond ~100 years of working days gives no forecast date (null): SPI(t) near zero.
 MAX_FORECAST_DAYS = 25_000
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+BoolArray = npt.NDArray[np.bool_]
+ObjectArray = npt.NDArray[np.object_]
+DayArray = npt.NDArray[np.datetime64]
+NAT = np.datetime64("NaT", "D")
 
 
 # --------------------------------------------------------------------------------------------
@@ -325,24 +330,93 @@ def actual_costs(project: ProjectData) -> pd.DataFrame:
     ``amount`` is Cost, or Hours × daily rate / hours per day when Cost is blank (0 when neither
     can be known). Columns: date, task_id, resource_id, category, amount.
     """
-    status = _status_date(project)
-    lines = project.actuals
-    lines = lines[lines["date"].notna() & (lines["date"] <= pd.Timestamp(status))]
-    res = project.resources.drop_duplicates("resource_id").set_index("resource_id")
-    rate = lines["resource_id"].map(res["daily_rate"]).astype("float64")
-    per_day = lines["resource_id"].map(res["hours_per_day"]).astype("float64")
-    per_day = per_day.where(per_day > 0, DEFAULT_HOURS_PER_DAY)
-    labour = lines["hours"] * rate / per_day
-    amount = lines["cost"].where(lines["cost"].notna(), labour).fillna(0.0)
+    costs = _costs(project, _status_date(project))
+    lines = project.actuals[costs.rows]
     return pd.DataFrame(
         {
             "date": lines["date"],
             "task_id": lines["task_id"],
             "resource_id": lines["resource_id"],
             "category": lines["category"].fillna("other"),
-            "amount": amount.astype("float64"),
+            "amount": pd.Series(costs.amount, index=lines.index),
         }
     )
+
+
+@dataclass(frozen=True)
+class _Costs:
+    """The Actuals lines that count (``actual_costs``) as arrays, for ``earned_value``."""
+
+    rows: BoolArray  # which lines of the Actuals table: dated on or before the status date
+    date: DayArray  # datetime64[ns]
+    task_id: ObjectArray
+    amount: FloatArray
+
+
+def _costs(project: ProjectData, status: dt.date) -> _Costs:
+    """The amount rule of ``actual_costs`` on numpy arrays (no Series per step)."""
+    lines = project.actuals
+    date = lines["date"].to_numpy(dtype="datetime64[ns]")
+    rows = ~np.isnat(date) & (date <= np.datetime64(status, "ns"))
+    keep = slice(None) if rows.all() else rows  # every line counts (the usual): no copies
+    res = project.resources
+    keys = res["resource_id"].to_numpy()
+    ids = lines["resource_id"].to_numpy()[keep]
+    rate = res["daily_rate"].to_numpy(dtype="float64")
+    per_day = res["hours_per_day"].to_numpy(dtype="float64")
+    where = _positions(keys, ids)
+    if where is None:  # blank or repeated resource ids: an id's first row gives its rate
+        first = ~res["resource_id"].duplicated().to_numpy()
+        where = pd.Index(keys[first], dtype=object).get_indexer(ids)
+        rate, per_day = rate[first], per_day[first]
+    rate, per_day = _take(rate, where, np.nan), _take(per_day, where, np.nan)
+    per_day = np.where(per_day > 0, per_day, DEFAULT_HOURS_PER_DAY)
+    hours = lines["hours"].to_numpy(dtype="float64")[keep]
+    with np.errstate(all="ignore"):  # as pandas' arithmetic: no warning for inf × 0, overflow
+        labour = hours * rate / per_day
+    cost = lines["cost"].to_numpy(dtype="float64")[keep]
+    amount = np.where(np.isnan(cost), labour, cost)
+    amount[np.isnan(amount)] = 0.0
+    return _Costs(rows, date[keep], lines["task_id"].to_numpy()[keep], amount)
+
+
+def _positions(keys: npt.NDArray[Any], ids: ObjectArray) -> IntArray | None:
+    """Position of each id among ``keys``, −1 when absent or blank; None when a key is blank
+    or repeated (the caller then lets pandas match, with its own rules for those).
+
+    This is ``pd.Index(keys).get_indexer(ids)``, how ``Series.map`` matches ids, which first
+    turns ``ids`` into a string Index at a far higher cost than the lookup. One factorisation
+    of both arrays does it: codes follow first appearance, so distinct non-blank keys get codes
+    0 .. k − 1, and an id matches a key exactly when its code is below k.
+    """
+    k = len(keys)
+    codes, _ = pd.factorize(np.concatenate([keys.astype(object, copy=False), ids]))
+    if not np.array_equal(codes[:k], np.arange(k)):
+        return None
+    found = codes[k:]
+    return np.where(found < k, found, -1)
+
+
+def _take(values: npt.NDArray[Any], where: IntArray, missing: Any) -> npt.NDArray[Any]:
+    """``values[where]``, ``missing`` where ``where`` is −1 (not found)."""
+    out = np.full(where.shape, missing, dtype=values.dtype)
+    found = where >= 0
+    out[found] = values[where[found]]
+    return out
+
+
+def _group_sums(codes: IntArray, values: FloatArray, groups: int) -> FloatArray:
+    """Column sums of ``values`` (rows × columns) per group code 0 .. groups − 1 (−1: none).
+
+    The sums are pandas' groupby sums, whose rounding depends on the codes: a Kahan-compensated
+    sum in row order, or a pairwise ``np.add.reduceat`` when the codes never decrease (rows
+    sorted by group). ``codes`` must therefore rank the groups as the table's own groupby
+    would (sorted keys, or first appearance with sort=False) for the numbers to be the same.
+    """
+    # categorical keys: no factorisation, every group in code order, code −1 left out
+    keys = pd.Categorical.from_codes(codes, categories=pd.RangeIndex(groups), validate=False)
+    sums = pd.DataFrame(values).groupby(keys, observed=False).sum()
+    return sums.to_numpy(dtype="float64", copy=True)
 
 
 def _status_date(project: ProjectData) -> dt.date:
@@ -361,31 +435,59 @@ class _Plan:
     first: FloatArray  # index of each task's first working day (NaN: no dates)
     days: FloatArray  # working days of each task (0: lump on ``first``)
     length: int  # PD: working days from origin to the last finish (or last lump)
-    start: npt.NDArray[np.datetime64]
-    finish: npt.NDArray[np.datetime64]
+    start: DayArray
+    finish: DayArray
 
 
-def _plan_dates(
-    tasks: pd.DataFrame, forecast: pd.DataFrame | None
-) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.datetime64]]:
+def _plan_dates(tasks: pd.DataFrame, forecast: pd.DataFrame | None) -> tuple[DayArray, DayArray]:
     """Baseline dates, else planned, else forecast; a single date stands for both ends."""
-    has_base = tasks["baseline_start"].notna() & tasks["baseline_finish"].notna()
-    has_plan = tasks["planned_start"].notna() & tasks["planned_finish"].notna()
-    start = tasks["baseline_start"].where(has_base, tasks["planned_start"].where(has_plan))
-    finish = tasks["baseline_finish"].where(has_base, tasks["planned_finish"].where(has_plan))
+    b_start, b_finish = to_day(tasks["baseline_start"]), to_day(tasks["baseline_finish"])
+    p_start, p_finish = to_day(tasks["planned_start"]), to_day(tasks["planned_finish"])
+    has_base = ~np.isnat(b_start) & ~np.isnat(b_finish)
+    has_plan = ~np.isnat(p_start) & ~np.isnat(p_finish)
+    start = np.where(has_base, b_start, np.where(has_plan, p_start, NAT))
+    finish = np.where(has_base, b_finish, np.where(has_plan, p_finish, NAT))
     if forecast is not None and len(forecast):
-        ids = tasks["task_id"]
-        f_start = pd.to_datetime(ids.map(forecast["start"]), errors="coerce")
-        f_finish = pd.to_datetime(ids.map(forecast["finish"]), errors="coerce")
-        none = start.isna() & finish.isna()
-        start = start.where(~none, f_start)
-        finish = finish.where(~none, f_finish)
-    start = start.fillna(tasks["baseline_start"]).fillna(tasks["planned_start"])
-    finish = finish.fillna(tasks["baseline_finish"]).fillna(tasks["planned_finish"])
-    s, f = to_day(start), to_day(finish)
-    s = np.where(np.isnat(s), f, s)
-    f = np.where(np.isnat(f), s, f)
-    return s, f
+        none = np.isnat(start) & np.isnat(finish)
+        f_start, f_finish = _forecast_dates(tasks["task_id"], forecast, bool(none.any()))
+        start = np.where(none, f_start, start)
+        finish = np.where(none, f_finish, finish)
+    start = _fill(_fill(start, b_start), p_start)
+    finish = _fill(_fill(finish, b_finish), p_finish)
+    start = _fill(start, finish)
+    return start, _fill(finish, start)
+
+
+def _fill(dates: DayArray, other: DayArray) -> DayArray:
+    """``dates``, ``other`` where a date is missing."""
+    return np.where(np.isnat(dates), other, dates)
+
+
+def _forecast_dates(
+    ids: pd.Series, forecast: pd.DataFrame, wanted: bool
+) -> tuple[DayArray, DayArray]:
+    """The forecast start and finish of each task id (NaT for ids the forecast does not hold).
+
+    When no task ``wanted`` them (tasks all have baseline or planned dates, the usual case),
+    datetime64 forecast dates are not looked up: only a repeated forecast id still raises,
+    as pandas' lookup does.
+    """
+    where: IntArray | None = None
+    out = []
+    for column in ("start", "finish"):
+        dates = forecast[column]
+        if not (isinstance(dates.dtype, np.dtype) and dates.dtype.kind == "M"):
+            # not plain datetime64 (text, tz-aware): pandas parses what each task gets
+            out.append(to_day(pd.to_datetime(ids.map(dates), errors="coerce")))
+        elif not wanted and forecast.index.is_unique:
+            out.append(np.full(len(ids), NAT))
+        else:
+            if where is None:
+                where = _positions(forecast.index.to_numpy(), ids.to_numpy())
+            if where is None:  # blank or repeated ids in the forecast: pandas decides (raises)
+                where = forecast.index.get_indexer(ids.to_numpy())
+            out.append(_take(to_day(dates), where, NAT))
+    return out[0], out[1]
 
 
 def _plan(tasks: pd.DataFrame, calendar: WorkCalendar, forecast: pd.DataFrame | None) -> _Plan:
@@ -426,11 +528,13 @@ def _spread(first: FloatArray, days: FloatArray, amounts: FloatArray, length: in
     return np.cumsum(daily)
 
 
-def _percent(tasks: pd.DataFrame) -> FloatArray:
-    pct = tasks["percent_complete"].to_numpy(dtype="float64")
-    done = tasks["actual_finish"].notna().to_numpy()
-    pct = np.where(np.isnan(pct), np.where(done, 1.0, 0.0), pct)
+def _percent(percent: FloatArray, finished: BoolArray) -> FloatArray:
+    pct = np.where(np.isnan(percent), np.where(finished, 1.0, 0.0), percent)
     return np.clip(pct, 0.0, 1.0)
+
+
+def _fsum(values: FloatArray) -> float:
+    return math.fsum(values.tolist())  # python floats: much faster to iterate than numpy's
 
 
 def earned_value(
@@ -446,8 +550,10 @@ def earned_value(
     """
     status = _status_date(project)
     tasks = project.tasks
-    budget = tasks["budget"].fillna(0.0).to_numpy(dtype="float64")
-    pct = _percent(tasks)
+    budget = tasks["budget"].to_numpy(dtype="float64")
+    budget = np.where(np.isnan(budget), 0.0, budget)
+    began, ended = to_day(tasks["actual_start"]), to_day(tasks["actual_finish"])
+    pct = _percent(tasks["percent_complete"].to_numpy(dtype="float64"), ~np.isnat(ended))
     plan = _plan(tasks, calendar, forecast)
 
     at: int | None = None
@@ -459,11 +565,12 @@ def earned_value(
         curve = _spread(plan.first, plan.days, budget, plan.length)
     ev_task = budget * pct
 
-    costs = actual_costs(project)
-    ac_task = costs.groupby("task_id")["amount"].sum().reindex(tasks["task_id"], fill_value=0.0)
+    costs = _costs(project, status)
+    task_ids = tasks["task_id"].to_numpy()
+    ac_task, stray = _task_costs(task_ids, costs)
 
-    bac_total, pv_total = math.fsum(budget), math.fsum(pv_task)
-    ev_total, ac_total = math.fsum(ev_task), math.fsum(costs["amount"])
+    bac_total, pv_total = _fsum(budget), _fsum(pv_task)
+    ev_total, ac_total = _fsum(ev_task), _fsum(costs.amount)
     eac1 = eac_cpi(bac_total, ev_total, ac_total)
 
     pd_days = plan.length if plan.origin is not None else None
@@ -475,9 +582,16 @@ def earned_value(
     if ieac is not None and plan.origin is not None and ieac <= MAX_FORECAST_DAYS:
         day = math.ceil(round(ieac, 9)) - 1
         finish = _date(calendar.add(plan.origin, day))
+    baseline_finish = None
+    if plan.origin is not None:
+        baseline_finish = _date(calendar.add(plan.origin, plan.length - 1))
 
-    by_task = _by_task(tasks, plan, budget, pct, pv_task, ev_task, ac_task.to_numpy())
-    series = _Series(project, calendar, plan, budget, pct, costs, status)
+    phase = tasks["phase"].fillna("").to_numpy()
+    by_task = _by_task(tasks, task_ids, phase, plan, budget, pct, pv_task, ev_task, ac_task)
+    series = _Series(calendar, plan, baseline_finish, budget, pct, began, ended, costs, status)
+    daily, weekly, monthly = series.at(
+        series.working_days(), series.period_ends("week"), series.period_ends("month")
+    )
     return EvmResult(
         status_date=status,
         bac=bac_total,
@@ -504,15 +618,41 @@ def earned_value(
         ieac_t=ieac,
         forecast_finish=finish,
         baseline_start=plan.origin,
-        baseline_finish=(
-            _date(calendar.add(plan.origin, plan.length - 1)) if plan.origin is not None else None
-        ),
-        by_phase=_by_phase(tasks, by_task, costs),
+        baseline_finish=baseline_finish,
+        by_phase=_by_phase(phase, budget, pv_task, ev_task, ac_task, stray),
         by_task=by_task,
-        daily=series.at(series.working_days()),
-        weekly=series.at(series.period_ends("W-SUN")),
-        monthly=series.at(series.period_ends("ME")),
+        daily=daily,
+        weekly=weekly,
+        monthly=monthly,
     )
+
+
+def _task_costs(task_ids: ObjectArray, costs: _Costs) -> tuple[FloatArray, float]:
+    """AC of each task (the sum of its id's Actuals lines) and of the lines of no task.
+
+    One factorisation numbers the ids of tasks and lines (−1: a blank id, in no group and no
+    task). The sums must be those of groupby("task_id"), which numbers the ids in sorted order
+    and sums differently when the lines come in that order (see ``_group_sums``). The lines can
+    only be in order if each id's lines are together: only then are the ids sorted (dearer
+    than numbering them), since any numbering gives the same sums otherwise.
+    """
+    n = task_ids.size
+    ids = np.concatenate([task_ids, costs.task_id])
+    codes, uniques = pd.factorize(ids)
+    if _together(codes[n:]):
+        codes, uniques = pd.factorize(ids, sort=True)
+    task_code, line_code = codes[:n], codes[n:]
+    sums = _group_sums(line_code, costs.amount[:, np.newaxis], len(uniques))[:, 0]
+    known = np.zeros(len(uniques) + 1, dtype=bool)  # the extra last slot is code −1
+    known[task_code] = True
+    known[-1] = False
+    return _take(sums, task_code, 0.0), _fsum(costs.amount[~known[line_code]])
+
+
+def _together(codes: IntArray) -> bool:
+    """Whether the equal codes are next to each other (each code in a single run)."""
+    runs = np.count_nonzero(codes[1:] != codes[:-1]) + 1 if codes.size else 0
+    return runs == np.count_nonzero(np.bincount(codes + 1))
 
 
 def _date(value: Any) -> dt.date:
@@ -522,6 +662,8 @@ def _date(value: Any) -> dt.date:
 
 def _by_task(
     tasks: pd.DataFrame,
+    task_ids: ObjectArray,
+    phase: ObjectArray,
     plan: _Plan,
     budget: FloatArray,
     pct: FloatArray,
@@ -529,33 +671,43 @@ def _by_task(
     ev: FloatArray,
     ac: FloatArray,
 ) -> pd.DataFrame:
-    head = pd.DataFrame(
-        {
-            "name": tasks["name"].to_numpy(),
-            "phase": tasks["phase"].fillna("").to_numpy(),
-            "pv_start": plan.start.astype("datetime64[ns]"),
-            "pv_finish": plan.finish.astype("datetime64[ns]"),
-            "pv_days": plan.days,
-            "percent_complete": pct,
-        },
-        index=pd.Index(tasks["task_id"].to_numpy(), name="task_id"),
-    )
-    values = pd.DataFrame(indicators(budget, pv, ev, ac), index=head.index)
-    return pd.concat([head, values], axis=1)
+    columns: dict[str, Any] = {
+        "name": tasks["name"].to_numpy(),
+        "phase": phase,
+        "pv_start": plan.start.astype("datetime64[ns]"),
+        "pv_finish": plan.finish.astype("datetime64[ns]"),
+        "pv_days": plan.days,
+        "percent_complete": pct,
+    }
+    columns.update(indicators(budget, pv, ev, ac))
+    return pd.DataFrame(columns, index=pd.Index(task_ids, name="task_id"))
 
 
-def _by_phase(tasks: pd.DataFrame, by_task: pd.DataFrame, costs: pd.DataFrame) -> pd.DataFrame:
-    sums = by_task.groupby("phase", sort=False)[["bac", "pv", "ev", "ac"]].sum()
+def _by_phase(
+    phase: ObjectArray,
+    bac: FloatArray,
+    pv: FloatArray,
+    ev: FloatArray,
+    ac: FloatArray,
+    stray: float,
+) -> pd.DataFrame:
+    """Indicators per phase (in order of first appearance) of the tasks' BAC, PV, EV, AC.
+
+    ``phase`` is the tasks' phase ("" when blank): its first-appearance codes are those of
+    ``by_task.groupby("phase", sort=False)`` (see ``_group_sums``).
+    """
+    codes, phases = pd.factorize(phase)
+    sums = _group_sums(codes, np.column_stack([bac, pv, ev, ac]), len(phases))
+    index = pd.Index(phases, name="phase")
     # Actuals charged to no task of the plan still cost money: they go to the "" phase.
-    known = costs["task_id"].isin(set(tasks["task_id"].dropna()))
-    stray = math.fsum(costs.loc[~known, "amount"])
     if stray:
-        if "" not in sums.index:
-            sums.loc[""] = 0.0
-        sums.loc["", "ac"] += stray
-    sums.index.name = "phase"
-    table = indicators(sums["bac"], sums["pv"], sums["ev"], sums["ac"])
-    return pd.DataFrame(table, index=sums.index)
+        if "" not in index:
+            index = index.append(pd.Index([""])).rename("phase")
+            sums = np.vstack([sums, np.zeros((1, 4))])
+        sums[index.get_loc(""), 3] += stray
+    table = indicators(*sums.T)
+    # one 2-D block: pandas builds it much faster than a dict of columns, with the same frame
+    return pd.DataFrame(np.column_stack(list(table.values())), index=index, columns=list(table))
 
 
 def _lookup(curve: FloatArray, n: npt.NDArray[np.int64]) -> FloatArray:
@@ -565,70 +717,98 @@ def _lookup(curve: FloatArray, n: npt.NDArray[np.int64]) -> FloatArray:
     return np.where(n > 0, curve[np.clip(n - 1, 0, curve.size - 1)], 0.0)
 
 
+SUNDAY = 6  # weekday number, Monday being 0
+
+
+def _weekday(day: np.datetime64) -> int:
+    return (int(day.astype("int64")) + 3) % 7  # 1970-01-01, day 0, was a Thursday
+
+
+def _month_end(month: Any) -> Any:
+    """Last day of each ``datetime64[M]`` month."""
+    return (month + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+
+
 class _Series:
     """Cumulative PV, EV, AC at any calendar dates (end of day), for the S-curves."""
 
     def __init__(
         self,
-        project: ProjectData,
         calendar: WorkCalendar,
         plan: _Plan,
+        baseline_finish: dt.date | None,
         budget: FloatArray,
         pct: FloatArray,
-        costs: pd.DataFrame,
+        began: DayArray,
+        ended: DayArray,
+        costs: _Costs,
         status: dt.date,
     ) -> None:
+        """``began`` and ``ended`` are the tasks' actual start and finish dates."""
         self.calendar = calendar
         self.status = np.datetime64(status, "D")
         origin = status if plan.origin is None else plan.origin
         self.origin = np.datetime64(origin, "D")
-        tasks = project.tasks
         at = int(calendar.count_inclusive(origin, status).item())
-        end = origin if plan.origin is None else _date(calendar.add(origin, plan.length - 1))
+        end = origin if baseline_finish is None else baseline_finish
         self.last = np.datetime64(max(end, status), "D")
         self.first_day = np.datetime64(min(origin, status), "D")
         length = int(calendar.count_inclusive(origin, self.last).item())
         self.pv = _spread(plan.first, plan.days, budget, length)
         # EV ramps from the actual start (else the planned one; never before the first baseline
         # start nor after the status date) to the actual finish, or to the status date.
-        began = to_day(tasks["actual_start"])
         began = np.where(np.isnat(began), plan.start, began)
         began = np.where(np.isnat(began) | (began > self.status), self.status, began)
         began = np.maximum(began, self.origin)
-        ended = to_day(tasks["actual_finish"])
         ended = np.where(np.isnat(ended) | (ended > self.status), self.status, ended)
         ended = np.maximum(ended, began)
         first = np.minimum(calendar.count(self.origin, began), max(at - 1, 0))
         days = np.minimum(calendar.count_inclusive(began, ended), at - first)
         self.ev = _spread(first, days, budget * pct, at)
-        dated = costs.sort_values("date")
-        self.ac_dates = to_day(dated["date"])
-        self.ac_cum = np.concatenate([[0.0], np.cumsum(dated["amount"].to_numpy(float))])
+        # the order of DataFrame.sort_values("date") (quicksort), so that the sums round alike
+        order = np.argsort(costs.date, kind="quicksort")
+        self.ac_dates = costs.date[order].astype("datetime64[D]")
+        self.ac_cum = np.concatenate([[0.0], np.cumsum(costs.amount[order])])
 
-    def working_days(self) -> npt.NDArray[np.datetime64]:
+    def working_days(self) -> DayArray:
         days = self.calendar.working_days(self.first_day, self.last)
         return np.union1d(days, [self.status])
 
-    def period_ends(self, freq: str) -> npt.NDArray[np.datetime64]:
-        first = pd.Timestamp(self.first_day)
-        ends = pd.date_range(first, pd.Timestamp(self.last) + pd.offsets.MonthEnd(1), freq=freq)
-        ends = to_day(pd.Series(ends))
-        # the periods that hold a day of the plan, then the status date
-        keep = ends[ends >= self.first_day]
-        last_needed = np.argmax(keep >= self.last) if (keep >= self.last).any() else keep.size - 1
-        return np.union1d(keep[: last_needed + 1], [self.status])
+    def period_ends(self, period: Literal["week", "month"]) -> DayArray:
+        """Ends of the weeks (Sundays) or months that hold a day of the plan, and the status."""
+        # candidates up to the end of the month after the last day (the last day's month when
+        # it is not the month's last day), as pandas' date_range to last + MonthEnd(1) gives
+        month = self.last.astype("datetime64[M]")
+        horizon = _month_end(month)
+        if horizon == self.last:
+            horizon = _month_end(month + 1)
+        if period == "week":
+            sunday = self.first_day + (SUNDAY - _weekday(self.first_day)) % 7
+            ends = np.arange(sunday, horizon + 1, np.timedelta64(7, "D"))
+        else:
+            months = np.arange(self.first_day.astype("datetime64[M]"), month + 2)
+            ends = _month_end(months)
+            ends = ends[(ends >= self.first_day) & (ends <= horizon)]
+        reached = ends >= self.last
+        last_needed = np.argmax(reached) if reached.any() else ends.size - 1
+        return np.union1d(ends[: last_needed + 1], [self.status])
 
-    def at(self, dates: npt.NDArray[np.datetime64]) -> pd.DataFrame:
-        n = self.calendar.count_inclusive(self.origin, dates).astype("int64")
+    def at(self, *dates: DayArray) -> list[pd.DataFrame]:
+        """A table of each array of dates (computed at once: every column is per date)."""
+        every = np.concatenate(dates)
+        n = self.calendar.count_inclusive(self.origin, every).astype("int64")
         pv, ev = _lookup(self.pv, n), _lookup(self.ev, n)
-        ac = self.ac_cum[np.searchsorted(self.ac_dates, dates, side="right")]
-        future = dates > self.status
+        ac = self.ac_cum[np.searchsorted(self.ac_dates, every, side="right")]
+        future = every > self.status
         ev = np.where(future, np.nan, ev)
         ac = np.where(future, np.nan, ac)
-        return pd.DataFrame(
-            {"date": dates.astype("datetime64[ns]"), "pv": pv, "ev": ev, "ac": ac,
-             "spi": _div(ev, pv), "cpi": _div(ev, ac)}
-        )  # fmt: skip
+        columns = {"date": every.astype("datetime64[ns]"), "pv": pv, "ev": ev, "ac": ac,
+                   "spi": _div(ev, pv), "cpi": _div(ev, ac)}  # fmt: skip
+        ends = np.cumsum([d.size for d in dates])
+        return [
+            pd.DataFrame({key: values[end - part.size : end] for key, values in columns.items()})
+            for part, end in zip(dates, ends, strict=True)
+        ]
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,15 +10,17 @@ Severity policy: an **error** is a value the analysis cannot use or that contrad
 assumption, or a value that is possible but implausible. Settings are warnings except where the
 engine cannot apply the value at all (an unknown enumeration, an unreadable list).
 
-Checks are vectorised per column; Python loops only run over the rows that have a finding (and
-over the non-blank Predecessors cells, which must be parsed one by one).
+Checks are vectorised per column on numpy arrays (a pandas operation costs far more in call
+overhead than in work on a few hundred rows); Python loops only run over the rows that have a
+finding (and over the non-blank Predecessors cells, which must be parsed one by one). Findings
+themselves are built from the pandas objects, so their values are exactly what pandas yields.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from enum import StrEnum
 from typing import Any
 
@@ -310,8 +312,30 @@ class _Validator:
         self.found: list[Finding] = []
         status = _as_date(project.project.get("status_date"))
         self.status: pd.Timestamp | None = pd.Timestamp(status) if status else None
-        self.task_ids = _ids(project.tables["tasks"]["task_id"])
-        self.resource_ids = _ids(project.tables["resources"]["resource_id"])
+        self.arrays: dict[tuple[str, str], np.ndarray] = {}
+        self.extension: set[tuple[str, str]] = set()  # columns of a pandas extension dtype
+        self.task_ids = _ids(self.values("tasks", "task_id"))
+        self.resource_ids = _ids(self.values("resources", "resource_id"))
+
+    def values(self, sheet_key: str, column_key: str) -> np.ndarray:
+        """The column as a numpy array, extracted once (pandas builds a Series on every access)."""
+        key = (sheet_key, column_key)
+        if key not in self.arrays:
+            s = self.p.tables[sheet_key][column_key]
+            self.arrays[key] = s.to_numpy()
+            if not isinstance(s.dtype, np.dtype):
+                self.extension.add(key)
+        return self.arrays[key]
+
+    def operands(self, sheet_key: str, *column_keys: str) -> list[np.ndarray] | list[pd.Series]:
+        """Number or date columns to compute on: numpy arrays when they have numpy float and
+        datetime dtypes, as the typing contract says (``model.normalise_table``); else (a column
+        replaced by hand) the Series themselves, so that pandas' own rules still apply."""
+        arrays = [self.values(sheet_key, key) for key in column_keys]
+        plain = [(sheet_key, key) not in self.extension for key in column_keys]
+        if all(plain) and all(a.dtype.kind in "fM" for a in arrays):
+            return arrays
+        return [self.p.tables[sheet_key][key] for key in column_keys]
 
     # -- building findings ---------------------------------------------------------------
 
@@ -353,18 +377,18 @@ class _Validator:
         self,
         sheet_key: str,
         column_key: str,
-        mask: pd.Series,
+        mask: np.ndarray | pd.Series,
         rule: Rule,
         *,
-        values: pd.Series | None = None,
+        value_key: str | None = None,
         per_row: Callable[[int], dict[str, Any]] | None = None,
         **kwargs: Any,
     ) -> None:
-        """One finding per True row of ``mask`` (the value is the column's unless given);
-        ``per_row(row)`` gives the message fields that change from row to row."""
+        """One finding per True row of ``mask`` (the value is the column's, or that of column
+        ``value_key``); ``per_row(row)`` gives the message fields that change from row to row."""
         if not mask.any():
             return
-        source = self.p.tables[sheet_key][column_key] if values is None else values
+        source = self.p.tables[sheet_key][value_key or column_key]
         for row, value in source[mask].items():
             extra = per_row(int(row)) if per_row else {}
             self.add(sheet_key, column_key, int(row), rule, value, **kwargs, **extra)
@@ -461,41 +485,48 @@ class _Validator:
         df = self.p.tables[sheet_key]
         if df.empty:
             return
-        live = ~df.isna().all(axis=1)  # a fully blank row is not a record
         layout = self.p.layout.get(sheet_key)
+        live: np.ndarray | None = None  # rows that are records; only needed once a cell is blank
         for column in sheet.columns:
-            s = df[column.key]
             if column.required and layout is not None and column.key not in layout.columns:
+                live = _live_rows(df) if live is None else live
                 if live.any():  # one finding for the column, not one per record
                     self.add(sheet_key, column.key, None, Rule.MISSING_COLUMN, None)
             elif column.required:
-                self.add_rows(sheet_key, column.key, s.isna() & live, Rule.REQUIRED)
+                blank = _missing(self.values(sheet_key, column.key))
+                if blank.any():
+                    live = _live_rows(df) if live is None else live
+                    self.add_rows(sheet_key, column.key, blank & live, Rule.REQUIRED)
             if column.type == ColType.ENUM and column.choices:
                 keys = [c.key for c in column.choices]
-                self.add_rows(
-                    sheet_key,
-                    column.key,
-                    s.notna() & ~s.isin(keys),
-                    Rule.ENUM,
-                    allowed=self.allowed(column),
-                )
+                bad = _outside(self.values(sheet_key, column.key), keys)
+                if bad.any():  # the message lists the allowed labels: only for findings
+                    self.add_rows(
+                        sheet_key, column.key, bad, Rule.ENUM, allowed=self.allowed(column)
+                    )
             if column.type in NUMERIC_TYPES:
-                self.check_numbers(sheet_key, column, s)
+                self.check_numbers(sheet_key, column)
             if column.type == ColType.ID:
-                self.check_unique(sheet_key, column.key, s)
+                self.check_unique(sheet_key, column.key)
             if column.ref is not None:
-                self.check_reference(sheet_key, column, s)
+                self.check_reference(sheet_key, column)
 
-    def check_numbers(self, sheet_key: str, column: Column, s: pd.Series) -> None:
+    def check_numbers(self, sheet_key: str, column: Column) -> None:
+        if column.type != ColType.INTEGER and column.min is None and column.max is None:
+            return
+        (s,) = self.operands(sheet_key, column.key)
         if column.type == ColType.INTEGER:
-            self.add_rows(sheet_key, column.key, s.notna() & (s != np.floor(s)), Rule.INTEGER)
+            fraction = ~_missing(s) & (s != np.floor(s))
+            self.add_rows(sheet_key, column.key, fraction, Rule.INTEGER)
         if column.min is None and column.max is None:
             return
-        out = pd.Series(False, index=s.index)
+        out: np.ndarray | pd.Series = np.zeros(len(s), dtype=bool)
         if column.min is not None:
-            out |= s < column.min
+            out = out | (s < column.min)
         if column.max is not None:
-            out |= s > column.max
+            out = out | (s > column.max)
+        if not out.any():  # the message shows the bounds: only for findings
+            return
         if (sheet_key, column.key) == ("tasks", "percent_complete"):
             self.add_rows(sheet_key, column.key, out, Rule.PERCENT_RANGE)
             return
@@ -510,14 +541,16 @@ class _Validator:
             **self.bounds(column),
         )
 
-    def check_unique(self, sheet_key: str, column_key: str, s: pd.Series) -> None:
-        present = s.dropna()
-        repeated = present.duplicated(keep="first")
-        if not repeated.any():
+    def check_unique(self, sheet_key: str, column_key: str) -> None:
+        ids = self.values(sheet_key, column_key)
+        present = _cells(ids[~_missing(ids)])
+        if len(set(present)) == len(present):  # the usual case: no repeated id
             return
-        first_rows = present[~repeated]
+        s = self.p.tables[sheet_key][column_key].dropna()
+        repeated = s.duplicated(keep="first")
+        first_rows = s[~repeated]
         first = dict(zip(first_rows.to_numpy(), first_rows.index, strict=True))
-        for row, value in present[repeated].items():
+        for row, value in s[repeated].items():
             self.add(
                 sheet_key,
                 column_key,
@@ -527,7 +560,7 @@ class _Validator:
                 first=self.p.cell(sheet_key, column_key, int(first[value])),
             )
 
-    def check_reference(self, sheet_key: str, column: Column, s: pd.Series) -> None:
+    def check_reference(self, sheet_key: str, column: Column) -> None:
         assert column.ref is not None
         known = self.task_ids if column.ref == "tasks" else self.resource_ids
         rule = _REF_RULES[column.ref]
@@ -536,7 +569,7 @@ class _Validator:
         self.add_rows(
             sheet_key,
             column.key,
-            s.notna() & ~s.isin(known),
+            _outside(self.values(sheet_key, column.key), known),
             rule,
             sheet=self.p.sheet_name(column.ref),
         )
@@ -548,44 +581,48 @@ class _Validator:
         if t.empty:
             return
         for start, finish in TASK_DATE_PAIRS:
+            first, last = self.operands("tasks", start, finish)
             self.add_rows(
                 "tasks",
                 finish,
-                t[finish] < t[start],
+                last < first,
                 Rule.DATE_ORDER,
                 per_row=self.dates_of(t, start=start, finish=finish),
             )
-        pc = t["percent_complete"]
-        done = (pc - 1).abs() < 1e-9
+        (pc,) = self.operands("tasks", "percent_complete")
+        started = ~_missing(self.values("tasks", "actual_start"))
+        finished = ~_missing(self.values("tasks", "actual_finish"))
+        done = np.abs(pc - 1) < 1e-9
         self.add_rows(
             "tasks",
             "actual_start",
-            (pc > 0) & t["actual_start"].isna(),
+            (pc > 0) & ~started,
             Rule.PROGRESS_START,
-            values=pc,
-            per_row=lambda row: {"shown": self.percent(pc[row])},
+            value_key="percent_complete",
+            per_row=lambda row: {"shown": self.percent(t.at[row, "percent_complete"])},
         )
         self.add_rows(
             "tasks",
             "actual_finish",
-            done & t["actual_finish"].isna(),
+            done & ~finished,
             Rule.PROGRESS_FINISH,
-            values=pc,
+            value_key="percent_complete",
         )
         self.add_rows(
             "tasks",
             "percent_complete",
-            t["actual_finish"].notna() & ~done & ~(pc > 1),
+            finished & ~done & ~(pc > 1),
             Rule.FINISH_PROGRESS,
             per_row=self.dates_of(t, date="actual_finish"),
         )
         if self.status is not None:
             status = self.day(self.status)
             for key in ("actual_start", "actual_finish"):
+                (actual,) = self.operands("tasks", key)
                 self.add_rows(
                     "tasks",
                     key,
-                    t[key] > self.status,
+                    actual > self.status,
                     Rule.FUTURE_ACTUAL,
                     status=status,
                     per_row=self.dates_of(t, date=key),
@@ -593,22 +630,27 @@ class _Validator:
         self.check_constraints(t)
 
     def check_constraints(self, t: pd.DataFrame) -> None:
-        kind = t["constraint"]
-        valid = kind.isin([c.key for c in TASKS.column("constraint").choices])
+        kind = self.values("tasks", "constraint")
+        dated = ~_missing(self.values("tasks", "constraint_date"))
+        column = TASKS.column("constraint")
+        asap = _equals(kind, "asap")
+        undated = ~dated & ~asap
+        if undated.any():  # only a valid constraint type (``isin`` its keys) needs its date
+            undated &= ~_missing(kind) & ~_outside(kind, [c.key for c in column.choices])
         self.add_rows(
             "tasks",
             "constraint_date",
-            valid & (kind != "asap") & t["constraint_date"].isna(),
+            undated,
             Rule.CONSTRAINT_DATE,
-            values=kind,
-            per_row=lambda row: {"shown": self.show(kind[row], TASKS.column("constraint"))},
+            value_key="constraint",
+            per_row=lambda row: {"shown": self.show(t.at[row, "constraint"], column)},
         )
         self.add_rows(
             "tasks",
             "constraint",
-            t["constraint_date"].notna() & (kind.isna() | (kind == "asap")),
+            dated & (_missing(kind) | asap),
             Rule.CONSTRAINT_TYPE,
-            values=t["constraint_date"],
+            value_key="constraint_date",
             per_row=lambda row: {"shown": self.day(t.at[row, "constraint_date"])},
         )
 
@@ -616,31 +658,31 @@ class _Validator:
 
     def check_predecessors(self) -> None:
         t = self.p.tables["tasks"]
-        has_links = t["predecessors"].notna()
+        texts, ids = self.values("tasks", "predecessors"), self.values("tasks", "task_id")
         successors: dict[str, list[str]] = {}
         tasks_sheet = self.p.sheet_name("tasks")
-        cells = t.loc[has_links, ["predecessors", "task_id"]]
-        for row, text, task_id in zip(
-            cells.index, cells["predecessors"], cells["task_id"], strict=True
-        ):
+        linked = ~_missing(texts)
+        rows = t.index.to_numpy()[linked].tolist()
+        cells = zip(rows, _cells(texts[linked]), _cells(ids[linked]), strict=True)
+        for row, text, task_id in cells:
             task = task_id if isinstance(task_id, str) else ""
             try:
                 links = parse_predecessors(text, task, self.task_ids)
             except LinkSyntaxError as exc:
-                self.add("tasks", "predecessors", int(row), Rule.PREDECESSOR_SYNTAX, exc.piece)
+                self.add("tasks", "predecessors", row, Rule.PREDECESSOR_SYNTAX, exc.piece)
                 continue
             for link in links:
                 if link.pred not in self.task_ids:
                     self.add(
                         "tasks",
                         "predecessors",
-                        int(row),
+                        row,
                         Rule.PREDECESSOR_UNKNOWN,
                         link.pred,
                         sheet=tasks_sheet,
                     )
                 elif link.pred == task:
-                    self.add("tasks", "predecessors", int(row), Rule.PREDECESSOR_SELF, task)
+                    self.add("tasks", "predecessors", row, Rule.PREDECESSOR_SELF, task)
                 elif task:
                     successors.setdefault(link.pred, []).append(task)
         if successors:
@@ -648,8 +690,12 @@ class _Validator:
 
     def check_cycles(self, t: pd.DataFrame, successors: dict[str, list[str]]) -> None:
         """Each loop once, at the Predecessors cell of its task that comes first on the sheet."""
-        ids = t["task_id"].dropna()
-        first_row = {tid: int(row) for row, tid in ids[~ids.duplicated()].items()}
+        ids = self.values("tasks", "task_id")
+        present = ~_missing(ids)
+        rows = t.index.to_numpy()[present].tolist()
+        first_row: dict[str, int] = {}
+        for row, tid in zip(rows, _cells(ids[present]), strict=True):
+            first_row.setdefault(tid, row)
         order = list(first_row)
         for _ in range(_MAX_CYCLES):
             cycle = find_cycle(successors, order)
@@ -670,7 +716,8 @@ class _Validator:
         a = self.p.tables["actuals"]
         if a.empty or self.status is None:
             return
-        late = a["date"] > self.status
+        (dates,) = self.operands("actuals", "date")
+        late = dates > self.status
         self.add_rows(
             "actuals",
             "date",
@@ -685,7 +732,9 @@ class _Validator:
         bac = _number(self.p.project.get("bac"))
         if bac is None or bac < 0:  # a negative BAC is already a range error
             return
-        total = float(self.p.tables["tasks"]["budget"].sum())
+        (budget,) = self.operands("tasks", "budget")
+        # np.nansum adds exactly as Series.sum() does (NaN as 0, then a pairwise sum)
+        total = float(np.nansum(budget) if isinstance(budget, np.ndarray) else budget.sum())
         if abs(total - bac) > BUDGET_TOLERANCE * abs(bac):
             self.add(
                 "project",
@@ -762,8 +811,56 @@ def _range_message(column: Column) -> str:
     return "range_min" if column.min is not None else "range_max"
 
 
-def _ids(s: pd.Series) -> frozenset[str]:
-    return frozenset(str(v) for v in s.dropna())
+def _ids(values: np.ndarray) -> frozenset[str]:
+    return frozenset(str(v) for v in _cells(values[~_missing(values)]))
+
+
+def _cells(values: np.ndarray) -> list[Any]:
+    """The values as a Series yields them: Python numbers and objects, dates as Timestamps."""
+    return list(pd.Series(values)) if values.dtype.kind in "mM" else values.tolist()
+
+
+def _missing(values: np.ndarray | pd.Series) -> np.ndarray:
+    """``isna`` of a column (NaN, NaT, None) as a numpy array."""
+    values = np.asarray(values)
+    if values.dtype.kind == "f":
+        return np.isnan(values)
+    if values.dtype.kind == "M":
+        return np.isnat(values)
+    return np.asarray(pd.isna(values), dtype=bool)
+
+
+def _equals(values: np.ndarray, text: str) -> np.ndarray:
+    """``values == text`` with pandas' rule for object columns: a blank equals nothing."""
+    blank = _missing(values)
+    if not blank.any():
+        return np.asarray(values == text, dtype=bool)
+    out = np.zeros(len(values), dtype=bool)
+    out[~blank] = values[~blank] == text
+    return out
+
+
+def _outside(values: np.ndarray, allowed: Collection[str]) -> np.ndarray:
+    """``notna & ~isin(allowed)``: the rows holding a value that is not one of ``allowed``."""
+    # Usually every value is allowed: one set difference over the distinct values says so
+    # without testing the rows one by one.
+    cells = _cells(values)
+    extra = set(cells).difference(allowed)
+    if all(_is_na(v) for v in extra):
+        return np.zeros(len(values), dtype=bool)
+    keep = frozenset(allowed)
+    known = np.fromiter((v in keep for v in cells), dtype=bool, count=len(values))
+    return ~_missing(values) & ~known
+
+
+def _is_na(value: Any) -> bool:
+    """``pd.isna`` of one cell value."""
+    return bool(pd.isna(value))
+
+
+def _live_rows(df: pd.DataFrame) -> np.ndarray:
+    """The rows that are records: a fully blank row is not one."""
+    return np.asarray(~df.isna().all(axis=1), dtype=bool)
 
 
 def _as_date(value: Any) -> dt.date | None:
