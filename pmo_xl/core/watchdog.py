@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from pmo_xl.core.calendar import WorkCalendar, to_day
@@ -196,6 +197,83 @@ def format_date(day: dt.date, lang: Lang) -> str:
     return day.strftime("%d/%m/%Y") if lang == "fr" else day.isoformat()
 
 
+# The rules work on numpy arrays of the columns they read: per-call pandas overhead (Series,
+# masks, iterrows), not the data, dominated their time. Few rows fire, so the rows that do are
+# found with a mask and only they are turned into alerts.
+DateArray = npt.NDArray[np.datetime64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+ObjectArray = npt.NDArray[np.object_]
+_DAY_NS = 86_400_000_000_000
+
+
+def _dates(df: pd.DataFrame, key: str) -> DateArray:
+    """Column ``key`` as ``datetime64[ns]`` (NaT when blank); read-only, never write to it."""
+    # ``values`` is the column's own array: much cheaper than ``to_numpy`` for dates
+    return np.asarray(df[key].values, dtype="datetime64[ns]")
+
+
+def _numbers(df: pd.DataFrame, key: str) -> FloatArray:
+    """Column ``key`` as ``float64`` (NaN when blank)."""
+    return df[key].to_numpy(dtype="float64")
+
+
+def _objects(df: pd.DataFrame, key: str) -> ObjectArray:
+    """Column ``key`` as an ``object`` array (text or None)."""
+    return df[key].to_numpy(dtype=object)
+
+
+def _cell(df: pd.DataFrame, i: int, key: str, value: Any) -> Any:
+    """Cell ``key`` (``value``) of the ``i``-th row of ``df`` as ``DataFrame.iterrows`` reads it.
+
+    iterrows infers one dtype per row: a blank text cell reads as NaT in a row holding nothing but
+    dates, or as NaN in one holding nothing but text, and the messages have always shown that.
+    Text reads as itself in any row, so only for a blank is the row built the iterrows way.
+    """
+    if isinstance(value, str):
+        return value
+    return next(df.iloc[i : i + 1].iterrows())[1][key]
+
+
+def _fill(values: DateArray, default: DateArray) -> DateArray:
+    """``values``, or ``default`` where blank (``Series.fillna`` on aligned arrays)."""
+    return np.where(np.isnat(values), default, values)
+
+
+@dataclass(frozen=True)
+class _Tasks:
+    """The Tasks columns the rules read, as arrays, and the masks several rules share."""
+
+    rows: npt.NDArray[np.int64]  # worksheet row of each task
+    task_id: ObjectArray
+    owner: ObjectArray
+    percent_complete: FloatArray
+    planned_start: DateArray
+    planned_finish: DateArray
+    actual_start: DateArray
+    last_update: DateArray
+    complete: BoolArray  # an actual finish or 100 %
+    in_progress: BoolArray  # an actual start and not complete
+
+    @classmethod
+    def of(cls, tasks: pd.DataFrame) -> _Tasks:
+        pct = _numbers(tasks, "percent_complete")
+        actual_start = _dates(tasks, "actual_start")
+        complete = ~np.isnat(_dates(tasks, "actual_finish")) | (pct >= 1.0)
+        return cls(
+            tasks.index.to_numpy(),
+            _objects(tasks, "task_id"),
+            _objects(tasks, "owner"),
+            pct,
+            _dates(tasks, "planned_start"),
+            _dates(tasks, "planned_finish"),
+            actual_start,
+            _dates(tasks, "last_update"),
+            complete,
+            ~np.isnat(actual_start) & ~complete,
+        )
+
+
 @dataclass(frozen=True)
 class _Context:
     project: ProjectData
@@ -205,6 +283,8 @@ class _Context:
     window: int
     ratio: float
     lang: Lang
+    tasks: _Tasks
+    status_day: int  # the status date in days since 1970-01-01
 
     def alert(
         self,
@@ -240,9 +320,16 @@ class _Context:
             None if threshold is None else float(threshold),
         )
 
-    def days_before(self, dates: pd.Series) -> pd.Series:
-        """Calendar days from each date to the status date (NaN for blank dates)."""
-        return (self.status - dates).dt.days.astype("float64")
+    def days_before(self, dates: DateArray) -> FloatArray:
+        """Calendar days from each date to the status date (NaN for blank dates).
+
+        Whole days rounded down, as ``Timedelta.days``: the status date being a midnight, that
+        is the status day less each date rounded up to a day (which cannot overflow int64).
+        """
+        ns = dates.astype("datetime64[ns]", copy=False).view(np.int64)
+        days = (self.status_day + np.floor_divide(-ns, _DAY_NS)).astype(np.float64)
+        days[np.isnat(dates)] = np.nan
+        return days
 
 
 def _date(value: Any) -> dt.date | None:
@@ -275,14 +362,17 @@ def watchdog(
     settings = project.settings
     window = settings.get("watchdog_window_days")
     ratio = settings.get("watchdog_hours_ratio")
+    day = _date(status)
     ctx = _Context(
         project,
         task_dates,
         calendar,
-        pd.Timestamp(_date(status)),
+        pd.Timestamp(day),
         int(window) if window is not None else DEFAULT_WINDOW_DAYS,
         float(ratio) if ratio is not None else DEFAULT_HOURS_RATIO,
         project.language,
+        _Tasks.of(project.tasks),
+        int(np.datetime64(day, "D").astype(np.int64)),
     )
     alerts = [a for check in CHECKS for a in check(ctx)]
     return sort_alerts(alerts)
@@ -305,30 +395,21 @@ def sort_alerts(alerts: list[Alert]) -> list[Alert]:
 # --- tasks -------------------------------------------------------------------------------------
 
 
-def _complete(tasks: pd.DataFrame) -> pd.Series:
-    return tasks["actual_finish"].notna() | (tasks["percent_complete"] >= 1.0)
-
-
-def _in_progress(tasks: pd.DataFrame) -> pd.Series:
-    return tasks["actual_start"].notna() & ~_complete(tasks)
-
-
 def _stale_tasks(ctx: _Context) -> list[Alert]:
-    t = ctx.project.tasks
-    age = ctx.days_before(t["last_update"])
-    hit = t.loc[_in_progress(t) & ~(age <= ctx.window)]
+    t = ctx.tasks
+    age = ctx.days_before(t.last_update)
     out = []
-    for row, task in hit.iterrows():
-        days = age[row]
+    for i in np.flatnonzero(t.in_progress & ~(age <= ctx.window)).tolist():
+        days = age[i]
         blank = math.isnan(days)
         out.append(
             ctx.alert(
                 "stale_task",
-                task["task_id"],
-                task["last_update"],
+                _cell(ctx.project.tasks, i, "task_id", t.task_id[i]),
+                t.last_update[i],
                 None if blank else days,
                 "stale_task_blank" if blank else "stale_task",
-                ("tasks", "last_update", int(row)),
+                ("tasks", "last_update", int(t.rows[i])),
                 float(ctx.window),
                 days=None if blank else int(days),
             )
@@ -336,59 +417,80 @@ def _stale_tasks(ctx: _Context) -> list[Alert]:
     return out
 
 
-def _reference_start(ctx: _Context, tasks: pd.DataFrame) -> pd.Series:
-    """Planned start, or the forecast start when blank (a forecast moves unstarted work to the
-    status date, so it would hide every late start)."""
-    start = tasks["planned_start"]
-    if ctx.task_dates is not None and "start" in ctx.task_dates:
-        forecast = _by_task(ctx.task_dates["start"], tasks["task_id"])
-        start = start.fillna(forecast)
-    return start
+def _task_rows(index: pd.Index, task_ids: list[Any]) -> npt.NDArray[np.intp]:
+    """The row of each of ``task_ids`` in ``index`` (the first of a repeated id), -1 where
+    absent: the rows ``reindex`` picks.
+
+    The ids are few (tasks in progress, unstarted tasks with no planned start): a hash lookup
+    each is much cheaper than building an indexer. ``index`` is the frame's own, so that its hash
+    table is built once.
+    """
+    rows = np.arange(len(index))
+    if not index.is_unique:
+        first = ~index.duplicated(keep="first")
+        index, rows = index[first], rows[first]
+    out = np.full(len(task_ids), -1, dtype=np.intp)
+    for k, task_id in enumerate(task_ids):
+        try:
+            out[k] = rows[index.get_loc(task_id)]
+        except KeyError:
+            continue
+    return out
 
 
-def _by_task(values: pd.Series, task_ids: pd.Series) -> pd.Series:
-    unique = values.loc[~values.index.duplicated(keep="first")]
-    out = unique.reindex(task_ids.to_numpy())
-    return pd.Series(out.to_numpy(), index=task_ids.index, dtype="datetime64[ns]")
+def _by_task(task_dates: pd.DataFrame, key: str, rows: npt.NDArray[np.intp]) -> DateArray:
+    """Column ``key`` of ``task_dates`` at ``rows`` (from ``_task_rows``), NaT where -1."""
+    dates = _dates(task_dates, key)
+    out = np.full(len(rows), np.datetime64("NaT", "ns"))
+    found = rows >= 0
+    out[found] = dates[rows[found]]
+    return out
 
 
 def _not_started(ctx: _Context) -> list[Alert]:
-    t = ctx.project.tasks
-    start = _reference_start(ctx, t)
+    t = ctx.tasks
+    waiting = np.isnat(t.actual_start) & ~t.complete
+    # planned start, or the forecast start when blank (a forecast moves unstarted work to the
+    # status date, so it would hide every late start)
+    start = t.planned_start
+    if ctx.task_dates is not None and "start" in ctx.task_dates:
+        blank = np.flatnonzero(waiting & np.isnat(start))
+        if blank.size:
+            start = start.copy()
+            rows = _task_rows(ctx.task_dates.index, t.task_id[blank].tolist())
+            start[blank] = _by_task(ctx.task_dates, "start", rows)
     late = ctx.days_before(start)
-    hit = t.loc[t["actual_start"].isna() & ~_complete(t) & (late > 0)]
     return [
         ctx.alert(
             "not_started",
-            task["task_id"],
-            start[row],
-            late[row],
+            _cell(ctx.project.tasks, i, "task_id", t.task_id[i]),
+            start[i],
+            late[i],
             "not_started",
-            ("tasks", "planned_start", int(row)),
+            ("tasks", "planned_start", int(t.rows[i])),
             0.0,
-            days=int(late[row]),
+            days=int(late[i]),
         )
-        for row, task in hit.iterrows()
+        for i in np.flatnonzero(waiting & (late > 0)).tolist()
     ]
 
 
 def _overdue_tasks(ctx: _Context) -> list[Alert]:
-    t = ctx.project.tasks
-    late = ctx.days_before(t["planned_finish"])
-    hit = t.loc[~_complete(t) & (late > 0)]
+    t = ctx.tasks
+    late = ctx.days_before(t.planned_finish)
     return [
         ctx.alert(
             "overdue_task",
-            task["task_id"],
-            task["planned_finish"],
-            late[row],
+            _cell(ctx.project.tasks, i, "task_id", t.task_id[i]),
+            t.planned_finish[i],
+            late[i],
             "overdue_task",
-            ("tasks", "planned_finish", int(row)),
+            ("tasks", "planned_finish", int(t.rows[i])),
             0.0,
-            days=int(late[row]),
-            pct=_percent(task["percent_complete"], ctx.lang),
+            days=int(late[i]),
+            pct=_percent(t.percent_complete[i], ctx.lang),
         )
-        for row, task in hit.iterrows()
+        for i in np.flatnonzero(~t.complete & (late > 0)).tolist()
     ]
 
 
@@ -397,28 +499,43 @@ def _percent(fraction: Any, lang: Lang) -> str:
     return f"{fmt_number(100 * value, lang, 0)} %"
 
 
+def _strip(value: Any) -> str | None:
+    """A resource id as the rules compare it: stripped text (None when not text)."""
+    return value.strip() if isinstance(value, str) else None
+
+
 def _owners(ctx: _Context) -> list[Alert]:
-    t = ctx.project.tasks
-    known = {str(r).strip() for r in ctx.project.resources["resource_id"].dropna()}
-    out = []
-    for row, task in t.loc[_in_progress(t) & t["owner"].isna()].iterrows():
-        out.append(
-            ctx.alert(
-                "no_owner", task["task_id"], None, None, "no_owner", ("tasks", "owner", int(row))
-            )
+    t = ctx.tasks
+    out = [
+        ctx.alert(
+            "no_owner",
+            _cell(ctx.project.tasks, i, "task_id", t.task_id[i]),
+            None,
+            None,
+            "no_owner",
+            ("tasks", "owner", int(t.rows[i])),
         )
-    owned = t.loc[t["owner"].notna()]
-    for row, task in owned.loc[~owned["owner"].str.strip().isin(known)].iterrows():
-        out.append(
+        for i in np.flatnonzero(t.in_progress).tolist()
+        if pd.isna(t.owner[i])
+    ]
+    resource_ids = _objects(ctx.project.resources, "resource_id")
+    known = {str(r).strip() for r in resource_ids[pd.notna(resource_ids)]}
+    owners = t.owner.tolist()
+    # each distinct owner is checked once
+    unknown = {o for o in set(owners) if not pd.isna(o) and _strip(o) not in known}
+    if unknown:
+        out.extend(
             ctx.alert(
                 "unknown_owner",
-                task["task_id"],
+                _cell(ctx.project.tasks, i, "task_id", t.task_id[i]),
                 None,
                 None,
                 "unknown_owner",
-                ("tasks", "owner", int(row)),
-                owner=task["owner"],
+                ("tasks", "owner", int(t.rows[i])),
+                owner=t.owner[i],
             )
+            for i, owner in enumerate(owners)
+            if owner in unknown
         )
     return out
 
@@ -426,58 +543,125 @@ def _owners(ctx: _Context) -> list[Alert]:
 # --- people ------------------------------------------------------------------------------------
 
 
+def _sums_by_person(ids: ObjectArray, values: FloatArray) -> dict[str, float]:
+    """``pd.Series(values).groupby(ids.str.strip()).sum()`` as a dict (NaN values skipped).
+
+    How pandas adds (compensated, or numpy's pairwise sum, depending on the data) can change the
+    last bit of a sum, and the alerts compare and show these sums. When that cannot matter (see
+    ``_order_free``) the sums are made here, else by pandas.
+    """
+    people: dict[str, int] = {}  # stripped id -> its code
+    codes = np.array(
+        [
+            people.setdefault(i.strip(), len(people)) if isinstance(i, str) else -1
+            for i in ids.tolist()
+        ],
+        dtype=np.intp,
+    )
+    terms = (codes >= 0) & ~np.isnan(values)
+    counts = np.bincount(codes[terms], minlength=len(people))
+    if _order_free(values, int(counts.max(initial=0))):
+        sums = np.bincount(codes[terms], weights=values[terms], minlength=len(people))
+        return dict(zip(people, sums.tolist(), strict=True))
+    keys = np.array([_strip(i) for i in ids.tolist()], dtype=object)
+    by_pandas = pd.Series(values).groupby(keys).sum()
+    return dict(zip(by_pandas.index.tolist(), by_pandas.tolist(), strict=True))
+
+
+def _order_free(values: FloatArray, most_terms: int) -> bool:
+    """Whether every way of adding up groups of ``values`` (NaN left out) gives the same sums:
+    groups of two terms at most (a single rounding, 0.0 + a + b being a + b), or terms that are
+    all multiples of 1/1024 (hours as people log them) small enough for every partial sum to be
+    exact."""
+    v = values[~np.isnan(values)]
+    if not np.isfinite(v).all() or (np.signbit(v) & (v == 0)).any():
+        return False  # inf - inf, 0.0 + -0.0: the way of adding shows
+    if most_terms <= 2:
+        return True
+    scaled = v * 1024.0
+    return bool((scaled == np.floor(scaled)).all() and np.abs(scaled).sum() < 2.0**52)
+
+
 def _silent_resources(ctx: _Context) -> list[Alert]:
     cal = ctx.calendar
-    first_day = ctx.status - pd.Timedelta(days=ctx.window - 1)
-    window_days = float(cal.count_inclusive(first_day, ctx.status))
-    t = ctx.project.tasks
-    running = t.loc[_in_progress(t) & t["task_id"].notna()]
+    # the window's first and last days, as days (cheaper for the calendar than Timestamps)
+    window_first = np.datetime64((ctx.status - pd.Timedelta(days=ctx.window - 1)).date(), "D")
+    window_last = np.datetime64(ctx.status.date(), "D")
+    t = ctx.tasks
+    span: dict[Any, int] = {}  # each task in progress -> its first row
+    for i in np.flatnonzero(t.in_progress).tolist():
+        if not pd.isna(t.task_id[i]):
+            span.setdefault(t.task_id[i], i)
     a = ctx.project.assignments
-    a = a.loc[a["resource_id"].notna() & a["task_id"].isin(running["task_id"])]
-    if a.empty or window_days == 0:
-        return []
-    span = running.drop_duplicates("task_id").set_index("task_id")
-    start = span["actual_start"].fillna(span["planned_start"])
-    finish = span["planned_finish"]
+    a_resource = _objects(a, "resource_id")
+    a_task = _objects(a, "task_id")
+    position = {task_id: k for k, task_id in enumerate(span)}
+    on = np.array([position.get(task_id, -1) for task_id in a_task.tolist()], dtype=np.intp)
+    assigned = np.flatnonzero(on >= 0)  # assignments on a task in progress, with a resource
+    assigned = assigned[pd.notna(a_resource[assigned])]
+    if assigned.size == 0 or cal.count_inclusive(window_first, window_last) == 0:
+        return []  # nobody on a task in progress, or no working day in the window
+    rows = np.fromiter(span.values(), dtype=np.intp, count=len(span))
+    start = _fill(t.actual_start[rows], t.planned_start[rows])
+    finish = t.planned_finish[rows]
     if ctx.task_dates is not None:
-        ids = pd.Series(span.index, index=span.index)
-        start = _by_task(ctx.task_dates["start"], ids).fillna(start)
-        finish = _by_task(ctx.task_dates["finish"], ids).fillna(finish)
+        forecast = _task_rows(ctx.task_dates.index, list(span))
+        start = _fill(_by_task(ctx.task_dates, "start", forecast), start)
+        finish = _fill(_by_task(ctx.task_dates, "finish", forecast), finish)
     first, n = working_span(start, finish, cal)
-    lo = np.maximum(first, np.datetime64(first_day.date(), "D"))
+    lo = np.maximum(first, window_first)
     end = to_day(finish)
-    hi = np.where(np.isnat(end), lo, np.minimum(end, np.datetime64(ctx.status.date(), "D")))
+    hi = np.where(np.isnat(end), lo, np.minimum(end, window_last))
     overlap = np.nan_to_num(cal.count_inclusive(lo, hi))
-    rate = pd.Series(overlap / n, index=span.index).fillna(0.0)  # share of hours in the window
-    planned = (a["planned_hours"].fillna(0.0) * a["task_id"].map(rate).to_numpy()).groupby(
-        a["resource_id"].str.strip()
-    )
-    expected = planned.sum()
-    tasks_of = a.groupby(a["resource_id"].str.strip())["task_id"].agg(
-        lambda s: ", ".join(sorted(set(s)))
-    )
+    rate = overlap / n  # share of each task's hours in the window
+    rate[np.isnan(rate)] = 0.0
+    hours = _numbers(a, "planned_hours")[assigned]
+    planned = np.where(np.isnan(hours), 0.0, hours) * rate[on[assigned]]
+    expected = _sums_by_person(a_resource[assigned], planned)
 
     act = ctx.project.actuals
-    act = act.loc[act["resource_id"].notna() & (act["hours"] > 0) & (act["date"] <= ctx.status)]
-    who = act["resource_id"].str.strip()
-    in_window = act["date"] >= first_day
-    logged = act.loc[in_window, "hours"].groupby(who[in_window]).sum()
-    last = act["date"].groupby(who).max()
+    day = _dates(act, "date")
+    logged_hours = _numbers(act, "hours")
+    who = _objects(act, "resource_id")
+    recent = (logged_hours > 0) & (day <= window_last)
+    in_window = np.flatnonzero(recent & (day >= window_first))
+    in_window = in_window[pd.notna(who[in_window])]
+    logged = _sums_by_person(who[in_window], logged_hours[in_window])
 
+    silent = []
+    for person in sorted(expected):  # the order of a groupby
+        got = float(logged.get(person, 0.0))
+        bar = ctx.ratio * float(expected[person])
+        if not (got > 0 and got >= bar):
+            silent.append((person, got, bar))
+    if not silent:
+        return []
     res = ctx.project.resources
-    res = res.loc[res["resource_id"].notna()]
+    res_ids = _objects(res, "resource_id")
+    named = np.flatnonzero(pd.notna(res_ids))
     res_rows = {
         str(r).strip(): (int(i), nm)
-        for i, r, nm in zip(res.index, res.resource_id, res.name, strict=True)
+        for i, r, nm in zip(
+            res.index.to_numpy()[named], res_ids[named], _objects(res, "name")[named], strict=True
+        )
     }
+    tasks_of: dict[str, set[Any]] = {}
+    for resource_id, task_id in zip(a_resource[assigned], a_task[assigned], strict=True):
+        key = _strip(resource_id)
+        if key is not None:
+            tasks_of.setdefault(key, set()).add(task_id)
+    logged_rows = np.flatnonzero(recent)
+    logged_by = who[logged_rows]
+    logged_ids = set(logged_by.tolist())  # each distinct id is stripped once
     out = []
-    for person, exp in expected.items():
-        got = float(logged.get(person, 0.0))
-        bar = ctx.ratio * float(exp)
-        if got > 0 and got >= bar:
-            continue
-        row, name = res_rows.get(str(person), (None, None))
-        last_day = _date(last.get(person))
+    for person, got, bar in silent:
+        row, name = res_rows.get(person, (None, None))
+        theirs = np.zeros(len(logged_rows), dtype=bool)
+        for raw_id in logged_ids:
+            if _strip(raw_id) == person:
+                theirs |= logged_by == raw_id
+        days = day[logged_rows[theirs]]
+        last_day = _date(days.max()) if days.size else None
         last_text = (
             tr(MESSAGES, "last_logged", ctx.lang, since=format_date(last_day, ctx.lang))
             if last_day
@@ -494,9 +678,9 @@ def _silent_resources(ctx: _Context) -> list[Alert]:
                 bar,
                 who=f"{person} ({name})" if name else person,
                 window=ctx.window,
-                tasks=tasks_of[person],
+                tasks=", ".join(sorted(tasks_of[person])),
                 logged=fmt_number(got, ctx.lang, 1),
-                planned=fmt_number(float(exp), ctx.lang, 1),
+                planned=fmt_number(expected[person], ctx.lang, 1),
                 last=last_text,
             )
         )
@@ -506,47 +690,59 @@ def _silent_resources(ctx: _Context) -> list[Alert]:
 # --- risks, deliverables, training --------------------------------------------------------------
 
 
-def _open_risks(ctx: _Context) -> pd.DataFrame:
-    r = ctx.project.risks
-    return r.loc[r["status"] != "closed"]
+def _open_risks(risks: pd.DataFrame, rows: list[int]) -> list[int]:
+    """The ``rows`` (positions) of ``risks`` that are not closed."""
+    if not rows:
+        return rows
+    status = _objects(risks, "status")
+    return [i for i in rows if status[i] != "closed"]
 
 
 def _risk_actions(ctx: _Context) -> list[Alert]:
-    r = _open_risks(ctx)
-    late = ctx.days_before(r["action_due"])
+    r = ctx.project.risks
+    due = _dates(r, "action_due")
+    late = ctx.days_before(due)
+    hit = _open_risks(r, np.flatnonzero(late > 0).tolist())
+    if not hit:
+        return []
+    rows, ids, action = r.index.to_numpy(), _objects(r, "risk_id"), _objects(r, "action")
     return [
         ctx.alert(
             "risk_action_overdue",
-            risk["risk_id"],
-            risk["action_due"],
-            late[row],
+            _cell(r, i, "risk_id", ids[i]),
+            due[i],
+            late[i],
             "risk_action_overdue",
-            ("risks", "action_due", int(row)),
+            ("risks", "action_due", int(rows[i])),
             0.0,
-            days=int(late[row]),
-            action=risk["action"] or "",
+            days=int(late[i]),
+            action=_cell(r, i, "action", action[i]) or "",
         )
-        for row, risk in r.loc[late > 0].iterrows()
+        for i in hit
     ]
 
 
 def _risk_reviews(ctx: _Context) -> list[Alert]:
-    r = _open_risks(ctx)
-    reviewed = r["last_review"].fillna(r["raised_on"])
+    r = ctx.project.risks
+    reviewed = _fill(_dates(r, "last_review"), _dates(r, "raised_on"))
     age = ctx.days_before(reviewed)
+    hit = _open_risks(r, np.flatnonzero(~(age <= ctx.window)).tolist())
+    if not hit:
+        return []
+    rows, ids = r.index.to_numpy(), _objects(r, "risk_id")
     out = []
-    for row, risk in r.loc[~(age <= ctx.window)].iterrows():
-        blank = math.isnan(age[row])
+    for i in hit:
+        blank = math.isnan(age[i])
         out.append(
             ctx.alert(
                 "risk_not_reviewed",
-                risk["risk_id"],
-                reviewed[row],
-                None if blank else age[row],
+                _cell(r, i, "risk_id", ids[i]),
+                reviewed[i],
+                None if blank else age[i],
                 "risk_not_reviewed_blank" if blank else "risk_not_reviewed",
-                ("risks", "last_review", int(row)),
+                ("risks", "last_review", int(rows[i])),
                 float(ctx.window),
-                days=None if blank else int(age[row]),
+                days=None if blank else int(age[i]),
             )
         )
     return out
@@ -554,41 +750,58 @@ def _risk_reviews(ctx: _Context) -> list[Alert]:
 
 def _deliverables(ctx: _Context) -> list[Alert]:
     q = ctx.project.quality
-    late = ctx.days_before(q["due_date"])
-    hit = q.loc[~q["status"].isin(["submitted", "accepted"]) & (late > 0)]
+    due = _dates(q, "due_date")
+    late = ctx.days_before(due)
+    hit = np.flatnonzero(late > 0).tolist()
+    if hit:
+        status = _objects(q, "status")
+        hit = [i for i in hit if status[i] not in ("submitted", "accepted")]
+    if not hit:
+        return []
+    rows, ids = q.index.to_numpy(), _objects(q, "item_id")
+    deliverable, requirement = _objects(q, "deliverable"), _objects(q, "requirement")
     return [
         ctx.alert(
             "deliverable_overdue",
-            item["item_id"],
-            item["due_date"],
-            late[row],
+            _cell(q, i, "item_id", ids[i]),
+            due[i],
+            late[i],
             "deliverable_overdue",
-            ("quality", "due_date", int(row)),
+            ("quality", "due_date", int(rows[i])),
             0.0,
-            days=int(late[row]),
-            name=item["deliverable"] or item["requirement"] or "",
+            days=int(late[i]),
+            name=_cell(q, i, "deliverable", deliverable[i])
+            or _cell(q, i, "requirement", requirement[i])
+            or "",
         )
-        for row, item in hit.iterrows()
+        for i in hit
     ]
 
 
 def _training(ctx: _Context) -> list[Alert]:
     f = ctx.project.training
-    late = ctx.days_before(f["planned_date"])
-    hit = f.loc[f["done_date"].isna() & ~f["status"].isin(["done", "cancelled"]) & (late > 0)]
+    planned = _dates(f, "planned_date")
+    late = ctx.days_before(planned)
+    hit = np.flatnonzero(late > 0).tolist()
+    if hit:
+        done, status = _dates(f, "done_date"), _objects(f, "status")
+        hit = [i for i in hit if np.isnat(done[i]) and status[i] not in ("done", "cancelled")]
+    if not hit:
+        return []
+    rows, ids, action = f.index.to_numpy(), _objects(f, "action_id"), _objects(f, "action")
     return [
         ctx.alert(
             "training_overdue",
-            action["action_id"],
-            action["planned_date"],
-            late[row],
+            _cell(f, i, "action_id", ids[i]),
+            planned[i],
+            late[i],
             "training_overdue",
-            ("training", "planned_date", int(row)),
+            ("training", "planned_date", int(rows[i])),
             0.0,
-            days=int(late[row]),
-            name=action["action"] or "",
+            days=int(late[i]),
+            name=_cell(f, i, "action", action[i]) or "",
         )
-        for row, action in hit.iterrows()
+        for i in hit
     ]
 
 
