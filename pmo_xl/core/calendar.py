@@ -26,6 +26,7 @@ _SUBDIV = {"france": None, "alsace_moselle": "57"}
 YEARS = range(1990, 2101)  # wide enough for any plan; computed once per calendar kind
 
 DateLike = Any  # date, Timestamp, datetime64, str, or arrays / Series of them
+_LISTED_FROM = 64  # offsets from one day from which WorkCalendar.add lists the working days
 
 
 @lru_cache(maxsize=8)
@@ -118,19 +119,41 @@ class WorkCalendar:
         """
         d = to_day(dates)
         k = np.asarray(n, dtype="float64")
+        ok = ~np.isnat(d) & ~np.isnan(k)
+        if ok.all():  # nothing missing, the usual case: no masked copies
+            return self._offset(d, k.astype("int64"))
         d, k = np.broadcast_arrays(d, k)
         out = np.full(d.shape, np.datetime64("NaT"), dtype="datetime64[D]")
-        ok = ~np.isnat(d) & ~np.isnan(k)
-        out[ok] = np.busday_offset(
-            d[ok], k[ok].astype("int64"), roll="forward", busdaycal=self.busdaycal
-        )
+        out[ok] = self._offset(d[ok], k[ok].astype("int64"))
         return out
+
+    def _offset(
+        self, days: npt.NDArray[np.datetime64], offsets: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.datetime64]:
+        """``np.busday_offset(days, offsets, roll="forward")`` on this calendar, as an array.
+
+        Many offsets from one day (a schedule's dates, a load's days) take a shortcut:
+        busday_offset searches the holidays again for every offset, while the working days of
+        the window, listed once, give the same days by position.
+        """
+        cal = self.busdaycal
+        if days.ndim == 0 and offsets.ndim == 1 and len(offsets) >= _LISTED_FROM:
+            lo, hi = int(offsets.min()), int(offsets.max())
+            if hi - lo <= 2 * len(offsets):
+                first, last = np.busday_offset(days, [lo, hi], roll="forward", busdaycal=cal)
+                window = np.arange(first, last + np.timedelta64(1, "D"))
+                working: npt.NDArray[np.datetime64] = window[np.is_busday(window, busdaycal=cal)]
+                return working[offsets - lo]
+        return np.asarray(np.busday_offset(days, offsets, roll="forward", busdaycal=cal))
 
     def count(self, start: DateLike, end: DateLike) -> npt.NDArray[np.float64]:
         """Working days in [start, end) (negative when end < start); NaN where a date is NaT."""
-        s, e = np.broadcast_arrays(to_day(start), to_day(end))
-        out = np.full(s.shape, np.nan)
+        s, e = to_day(start), to_day(end)
         ok = ~np.isnat(s) & ~np.isnat(e)
+        if ok.all():  # nothing missing, the usual case: no masked copies
+            return np.asarray(np.busday_count(s, e, busdaycal=self.busdaycal), dtype=np.float64)
+        s, e = np.broadcast_arrays(s, e)
+        out = np.full(s.shape, np.nan)
         out[ok] = np.busday_count(s[ok], e[ok], busdaycal=self.busdaycal)
         return out
 

@@ -44,11 +44,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from itertools import repeat
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from pmo_xl.core.calendar import FRENCH, DateLike, WorkCalendar, to_day
 from pmo_xl.schema import fold
@@ -57,6 +59,7 @@ DEFAULT_HOURS_PER_DAY = 7.0
 TOLERANCE_HOURS = 0.01
 SHARE_TOLERANCE = 1e-9
 LOAD_COLUMNS = ["project", "resource_id", "week", "hours"]
+_LOAD_INDEX = pd.Index(LOAD_COLUMNS)
 OVERALLOCATION_COLUMNS = [
     "kind",
     "person",
@@ -114,23 +117,21 @@ def weekly_load(
     by task id with forecast ``start`` and ``finish`` (e.g. ``ScheduleResult.tasks``, or
     ``planned_task_dates(tasks)``). Rows are sorted by resource and week; only non-zero weeks.
     """
-    a = assignments.loc[
-        assignments["task_id"].notna()
-        & assignments["resource_id"].notna()
-        & (assignments["planned_hours"].astype("float64") > 0),
-        ["task_id", "resource_id", "planned_hours"],
-    ]
-    dates = task_dates.loc[~task_dates.index.duplicated(keep="first"), ["start", "finish"]]
-    start = dates["start"].reindex(a["task_id"].to_numpy())
-    finish = dates["finish"].reindex(a["task_id"].to_numpy())
+    task_ids = assignments["task_id"].to_numpy()
+    resources = assignments["resource_id"].to_numpy()
+    planned = assignments["planned_hours"]
+    hours = (planned if planned.dtype == np.float64 else planned.astype("float64")).to_numpy()
+    keep = ~_missing(task_ids) & ~_missing(resources) & (hours > 0)
+    task_ids, resources, hours = task_ids[keep], resources[keep], hours[keep]
+    start, finish = _task_span(task_dates, task_ids)
     first, n_days = working_span(start, finish, calendar)
     placed = ~np.isnat(first)
     if not placed.any():
         return _empty_load()
     first = first[placed]
     n = n_days[placed].astype("int64")
-    hours = a["planned_hours"].to_numpy(dtype="float64")[placed]
-    resource_codes, resource_ids = pd.factorize(a["resource_id"].to_numpy()[placed])
+    hours = hours[placed]
+    resource_codes, resource_ids = pd.factorize(resources[placed])
 
     origin = first.min()
     first_index = calendar.count(origin, first).astype("int64")
@@ -141,24 +142,79 @@ def weekly_load(
     offset = np.arange(len(rows)) - np.repeat(np.cumsum(n) - n, n)
     day_index = first_index[rows] + offset
 
+    # the days ascend, so their Mondays come in order: a new week wherever the Monday changes
     day_weeks = monday_of(days)
-    week_codes, week_values = pd.factorize(day_weeks)
+    new_week = np.concatenate(([True], day_weeks[1:] != day_weeks[:-1]))
+    week_codes = np.cumsum(new_week) - 1
+    week_values = day_weeks[new_week]
     n_weeks = len(week_values)
     key = resource_codes[rows] * n_weeks + week_codes[day_index]
     totals = np.bincount(key, weights=(hours / n)[rows], minlength=len(resource_ids) * n_weeks)
-    nonzero = np.flatnonzero(totals)
+    grid = totals.reshape(len(resource_ids), n_weeks)
+    ids = np.asarray(resource_ids, dtype=object)
+    # text ids (the usual): sort the resources here rather than the rows of the frame
+    in_order = all(isinstance(v, str) for v in ids)
+    if in_order:
+        by_id = sorted(range(len(ids)), key=ids.__getitem__)
+        grid, ids = grid[by_id], ids[by_id]
+    resource, week = np.nonzero(grid)  # by resource, then week
     out = pd.DataFrame(
         {
-            "project": project,
-            "resource_id": np.asarray(resource_ids, dtype=object)[nonzero // n_weeks],
-            "week": np.asarray(week_values, dtype="datetime64[D]")[nonzero % n_weeks].astype(
-                "datetime64[ns]"
-            ),
-            "hours": totals[nonzero],
-        },
-        columns=LOAD_COLUMNS,
+            0: project,
+            1: ids[resource],
+            2: week_values[week].astype("datetime64[ns]"),
+            3: grid[resource, week],
+        }
     )
-    return out.sort_values(["resource_id", "week"], ignore_index=True)
+    # the labels as an Index made once: from names pandas would make and type it every time
+    out.columns = _LOAD_INDEX.view()  # its own name, the labels' lookup table shared
+    return out if in_order else out.sort_values(["resource_id", "week"], ignore_index=True)
+
+
+def _task_span(
+    task_dates: pd.DataFrame, task_ids: npt.NDArray[Any]
+) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.datetime64]]:
+    """Start and finish (``datetime64[D]``, NaT when unknown) of each of ``task_ids``, from the
+    first row of ``task_dates`` with that id."""
+    where = _first_rows(task_dates.index, task_ids)
+    found = where >= 0
+    spans = []
+    for key in ("start", "finish"):
+        column = task_dates[key]
+        if not (isinstance(column.dtype, np.dtype) and column.dtype.kind == "M"):
+            # other types convert as the reindexed column would, missing ids giving NaT
+            values = column.reset_index(drop=True).reindex(where)
+            spans.append(to_day(values))
+            continue
+        days = np.full(len(where), np.datetime64("NaT"), dtype="datetime64[D]")
+        days[found] = to_day(column)[where[found]]
+        spans.append(days)
+    return spans[0], spans[1]
+
+
+def _missing(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+    """``pd.isna(values)``, known all False at once for text only (ids, the usual case)."""
+    if infer_dtype(values, skipna=False) == "string":
+        return np.zeros(len(values), dtype=bool)
+    return np.asarray(pd.isna(values), dtype=bool)
+
+
+def _first_rows(index: pd.Index, labels: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
+    """The position in ``index`` of the first row labelled with each of ``labels``, -1 when none.
+
+    Text labels (task ids) go through a dict, which matches them as the index would without
+    making an Index of the labels; others through the index's own lookup.
+    """
+    if index.inferred_type == "string" and infer_dtype(labels, skipna=False) == "string":
+        names = index.tolist()
+        # built from the last row up, so that each id keeps the position of its first row
+        first = dict(zip(reversed(names), range(len(names) - 1, -1, -1), strict=True))
+        return np.fromiter(map(first.get, labels, repeat(-1)), dtype=np.intp, count=len(labels))
+    if index.is_unique:
+        return index.get_indexer(labels)
+    rows = np.flatnonzero(~index.duplicated(keep="first"))
+    where = index[rows].get_indexer(labels)
+    return np.where(where >= 0, rows[where], -1)
 
 
 def _empty_load() -> pd.DataFrame:

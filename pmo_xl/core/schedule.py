@@ -46,10 +46,17 @@ Start and finish dates of finished and in-progress tasks are their actual dates 
 Performance and Monte Carlo
 ---------------------------
 ``Network`` is compiled once: the topological order, the links as int/float arrays and, per
-topological level, the links grouped by target task. A pass is a loop over levels (not tasks or
-links) of numpy gathers and ``reduceat`` reductions; every array may carry a leading iteration
-axis, so ``SchedulePlan.early_start`` accepts durations of shape (n,) or (iterations, n) and a
-Monte Carlo run of 5,000 iterations is one pass over the levels. No step is O(n^2).
+topological level, the links grouped by target task. A pass over many iterations is a loop over
+levels (not tasks or links) of numpy gathers and ``reduceat`` reductions; every array may carry
+a leading iteration axis, so ``SchedulePlan.early_start`` accepts durations of shape (n,) or
+(iterations, n) and a Monte Carlo run of 5,000 iterations is one pass over the levels. A single
+pass (shape (n,), the schedule itself) is a plain Python loop over the links in topological
+order (``Sweep``): the same sums in the same order and the same max/min, so the same floats,
+without a dozen numpy calls per level. Both groupings are built on first use. No step is O(n^2).
+
+A schedule is computed for every workbook of a portfolio, so ``compute_schedule`` avoids fixed
+pandas costs: it reads the Tasks columns it needs without copying the table, parses each
+predecessor tail once (``links.parse_cells``) and makes no ``Link`` object unless asked for.
 """
 
 from __future__ import annotations
@@ -58,6 +65,8 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -65,7 +74,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from pmo_xl.core.calendar import WorkCalendar
-from pmo_xl.core.links import Link, LinkSyntaxError, find_cycle, parse_predecessors
+from pmo_xl.core.links import LINK_TYPES, Link, LinkColumns, find_cycle, parse_cells
 from pmo_xl.errors import ScheduleError
 from pmo_xl.schema import Lang
 
@@ -130,23 +139,108 @@ class LevelGroup:
 
 
 @dataclass(frozen=True)
+class Sweep:
+    """The links of one pass in the order a one-dimensional pass visits them.
+
+    Per link, as in ``LevelGroup``: the ``target`` task it bounds and the ``other`` end, sorted
+    so that the targets come in a topological order going forward (successors), in the reverse
+    order going backward (predecessors), each target's links together. Plain lists: a Python
+    loop over a few thousand links costs less than the numpy calls of one level after another.
+    """
+
+    target: list[int]
+    other: list[int]
+    const: list[float]
+    other_d: list[float]
+    target_d: list[float]
+
+
+@dataclass(frozen=True)
 class Network:
-    """Task ids, links as arrays and the level groups of both passes."""
+    """Task ids, links as arrays and, built when first used, the links grouped for the passes."""
 
     ids: tuple[str, ...]
-    links: tuple[Link, ...]
     pred: IntArray
     succ: IntArray
     kind: IntArray  # 0 FS, 1 SS, 2 FF, 3 SF
-    lag: FloatArray
+    lag: FloatArray  # whole working days (rounded up)
     order: IntArray  # a topological order of the tasks
     level: IntArray  # longest number of links from a task without predecessor
-    forward: tuple[LevelGroup, ...]  # levels 1.. ascending, links grouped by successor
-    backward: tuple[LevelGroup, ...]  # levels descending, links grouped by predecessor
+    written_lag: FloatArray  # the lag as parsed
 
     @property
     def size(self) -> int:
         return len(self.ids)
+
+    @cached_property
+    def links(self) -> tuple[Link, ...]:
+        """The links between known tasks, as parsed (made on demand: few callers need them)."""
+        ids, kinds = self.ids, [LINK_TYPES[k] for k in self.kind.tolist()]
+        rows = zip(
+            self.pred.tolist(), self.succ.tolist(), kinds, self.written_lag.tolist(), strict=True
+        )
+        return tuple(Link(ids[p], ids[s], t, lag) for p, s, t, lag in rows)
+
+    @cached_property
+    def forward(self) -> tuple[LevelGroup, ...]:
+        """Levels 1.. ascending, links grouped by successor (passes over many iterations)."""
+        head, tail = self._finish_flags()
+        return _groups(
+            self.level,
+            target=self.succ,
+            other=self.pred,
+            coefficients=(self.lag, head, -tail),
+            descending=False,
+        )
+
+    @cached_property
+    def backward(self) -> tuple[LevelGroup, ...]:
+        """Levels descending, links grouped by predecessor (passes over many iterations)."""
+        head, tail = self._finish_flags()
+        return _groups(
+            self.level,
+            target=self.pred,
+            other=self.succ,
+            coefficients=(-self.lag, tail, -head),
+            descending=True,
+        )
+
+    @cached_property
+    def forward_sweep(self) -> Sweep:
+        """The forward links for a one-dimensional pass: by successor, topologically."""
+        head, tail = self._finish_flags()
+        return _sweep(
+            self._rank[self.succ],
+            target=self.succ,
+            other=self.pred,
+            coefficients=(self.lag, head, -tail),
+        )
+
+    @cached_property
+    def backward_sweep(self) -> Sweep:
+        """The backward links for a one-dimensional pass: by predecessor, last task first."""
+        head, tail = self._finish_flags()
+        return _sweep(
+            -self._rank[self.pred],
+            target=self.pred,
+            other=self.succ,
+            coefficients=(-self.lag, tail, -head),
+        )
+
+    @cached_property
+    def _rank(self) -> IntArray:
+        """Each task's position in ``order``."""
+        rank = np.empty(self.size, dtype=np.int64)
+        rank[self.order] = np.arange(len(self.order))
+        return rank
+
+    def _finish_flags(self) -> tuple[FloatArray, FloatArray]:
+        """Per link 1.0 where it measures from the predecessor's finish (FS, FF), and where it
+        constrains the successor's finish (FF, SF), else 0.0."""
+        return (
+            _FROM_PRED_FINISH[self.kind].astype(np.float64),
+            _TO_SUCC_FINISH[self.kind].astype(np.float64),
+        )
 
     def offsets(self, durations: FloatArray) -> FloatArray:
         """Per link ``offset`` of ``ES_succ >= ES_pred + offset`` (see module doc)."""
@@ -160,43 +254,59 @@ def compile_network(ids: Sequence[str], links: Sequence[Link], *, lang: Lang = "
 
     Raises ScheduleError naming the tasks of a cycle.
     """
+    columns = LinkColumns([], [], [], [])
+    for k in links:
+        columns.pred.append(k.pred)
+        columns.succ.append(k.succ)
+        columns.type.append(k.type)
+        columns.lag.append(k.lag)
+    network = _network(ids, columns, lang)
+    known = set(ids)
+    # keep the Link objects given (the cached property would make equal ones)
+    network.__dict__["links"] = tuple(k for k in links if k.pred in known and k.succ in known)
+    return network
+
+
+def _network(ids: Sequence[str], links: LinkColumns, lang: Lang) -> Network:
+    """``compile_network`` from the links' columns."""
     position = {task: i for i, task in enumerate(ids)}
-    known = [k for k in links if k.pred in position and k.succ in position]
-    n, m = len(ids), len(known)
-    pred = np.fromiter((position[k.pred] for k in known), dtype=np.int64, count=m)
-    succ = np.fromiter((position[k.succ] for k in known), dtype=np.int64, count=m)
-    kind = np.fromiter((_KIND[k.type] for k in known), dtype=np.int64, count=m)
-    lag = np.fromiter((math.ceil(k.lag - _EPS) for k in known), dtype=np.float64, count=m)
-    head = _FROM_PRED_FINISH[kind].astype(np.float64)
-    tail = _TO_SUCC_FINISH[kind].astype(np.float64)
+    known = [p in position and s in position for p, s in zip(links.pred, links.succ, strict=True)]
+    if not all(known):
+        links = LinkColumns(
+            list(compress(links.pred, known)),
+            list(compress(links.succ, known)),
+            list(compress(links.type, known)),
+            list(compress(links.lag, known)),
+        )
+    preds, succs, types, lags = links
+    n, m = len(ids), len(preds)
+    pred = np.fromiter(map(position.__getitem__, preds), dtype=np.int64, count=m)
+    succ = np.fromiter(map(position.__getitem__, succs), dtype=np.int64, count=m)
+    kind = np.fromiter(map(_KIND.__getitem__, types), dtype=np.int64, count=m)
+    written = np.fromiter(lags, dtype=np.float64, count=m)
+    if np.isfinite(written).all():  # whole days, rounded up; + 0.0 turns ceil's -0.0 into 0.0
+        lag = np.ceil(written - _EPS) + 0.0
+    else:  # math.ceil raises on an infinite lag, as it always did
+        lag = np.array([math.ceil(x - _EPS) for x in lags], dtype=np.float64)
     order, level = _levels(n, pred, succ)
     if len(order) < n:
-        raise ScheduleError(_cycle_message(ids, known, order, lang))
-    return Network(
-        tuple(ids),
-        tuple(known),
-        pred,
-        succ,
-        kind,
-        lag,
-        order,
-        level,
-        _groups(level, target=succ, other=pred, coefficients=(lag, head, -tail), descending=False),
-        _groups(level, target=pred, other=succ, coefficients=(-lag, tail, -head), descending=True),
-    )
+        raise ScheduleError(_cycle_message(ids, preds, succs, order, lang))
+    return Network(tuple(ids), pred, succ, kind, lag, order, level, written)
 
 
 def _levels(n: int, pred: IntArray, succ: IntArray) -> tuple[IntArray, IntArray]:
     """Kahn's algorithm: topological order (shorter than n on a cycle) and levels."""
-    outgoing: list[list[int]] = [[] for _ in range(n)]
-    for p, s in zip(pred.tolist(), succ.tolist(), strict=True):
-        outgoing[p].append(s)
+    # the successors of task u, in link order, are outgoing[first[u]:first[u + 1]]
+    by_pred = np.argsort(pred, kind="stable")
+    outgoing = succ[by_pred].tolist()
+    first = np.concatenate(([0], np.cumsum(np.bincount(pred, minlength=n)))).tolist()
     indegree = np.bincount(succ, minlength=n).tolist()
     level = [0] * n
     order = [i for i in range(n) if indegree[i] == 0]
     for u in order:  # the list grows while we walk it
         next_level = level[u] + 1
-        for v in outgoing[u]:
+        for k in range(first[u], first[u + 1]):
+            v = outgoing[k]
             if level[v] < next_level:
                 level[v] = next_level
             indegree[v] -= 1
@@ -205,14 +315,35 @@ def _levels(n: int, pred: IntArray, succ: IntArray) -> tuple[IntArray, IntArray]
     return np.array(order, dtype=np.int64), np.array(level, dtype=np.int64)
 
 
-def _cycle_message(ids: Sequence[str], links: Sequence[Link], order: IntArray, lang: Lang) -> str:
+def _cycle_message(
+    ids: Sequence[str], preds: Sequence[str], succs: Sequence[str], order: IntArray, lang: Lang
+) -> str:
     done = set(order.tolist())
     successors: dict[str, list[str]] = {}
-    for k in links:
-        successors.setdefault(k.pred, []).append(k.succ)
+    for pred, succ in zip(preds, succs, strict=True):
+        successors.setdefault(pred, []).append(succ)
     rest = [task for i, task in enumerate(ids) if i not in done]
     cycle = find_cycle(successors, rest) or rest
     return _message("cycle", lang, path=" -> ".join(cycle))
+
+
+def _sweep(
+    rank: IntArray,
+    *,
+    target: IntArray,
+    other: IntArray,
+    coefficients: tuple[FloatArray, FloatArray, FloatArray],
+) -> Sweep:
+    """The links sorted by ``rank`` (of their target), as a ``Sweep``."""
+    const, other_d, target_d = coefficients
+    links = np.argsort(rank, kind="stable")
+    return Sweep(
+        target[links].tolist(),
+        other[links].tolist(),
+        const[links].tolist(),
+        other_d[links].tolist(),
+        target_d[links].tolist(),
+    )
 
 
 def _groups(
@@ -227,15 +358,29 @@ def _groups(
         return ()
     const, other_d, target_d = coefficients
     ranked = -level[target] if descending else level[target]
-    links = np.lexsort((target, ranked)).astype(np.int64)
-    cuts = np.flatnonzero(np.diff(ranked[links])) + 1
+    links = np.lexsort((target, ranked))
+    ranked, target = ranked[links], target[links]
+    other, const, other_d, target_d = other[links], const[links], other_d[links], target_d[links]
+    # blocks of one level; inside a block the targets are sorted, so a target's run of links
+    # starts where the target changes or a block starts
+    new_level = np.concatenate(([True], ranked[1:] != ranked[:-1]))
+    new_target = new_level | np.concatenate(([True], target[1:] != target[:-1]))
+    blocks = np.flatnonzero(new_level)
+    runs = np.flatnonzero(new_target).astype(np.int64)
+    cuts = [*np.searchsorted(runs, blocks).tolist(), len(runs)]  # each block's first run
+    ends = [*blocks[1:].tolist(), len(links)]
     groups = []
-    for block in np.split(links, cuts):
-        t = target[block]
-        starts = np.concatenate(([0], np.flatnonzero(np.diff(t)) + 1)).astype(np.int64)
+    for a, b, lo, hi in zip(blocks.tolist(), ends, cuts[:-1], cuts[1:], strict=True):
+        first = runs[lo:hi]
         groups.append(
             LevelGroup(
-                t[starts], starts, other[block], t, const[block], other_d[block], target_d[block]
+                target[first],
+                first - a,
+                other[a:b],
+                target[a:b],
+                const[a:b],
+                other_d[a:b],
+                target_d[a:b],
             )
         )
     return tuple(groups)
@@ -264,6 +409,8 @@ def forward_pass(
     d = _task_major(durations)
     lo, hi = _column(floor, d.ndim), _column(cap, d.ndim)
     es = np.array(np.broadcast_to(lo, d.shape), dtype=np.float64)
+    if d.ndim == 1 and _scalar_safe(d, es, hi):
+        return _sweep_forward(network.forward_sweep, es, d, hi)
     for g in network.forward:
         driven = np.maximum.reduceat(g.bounds(es, d), g.starts, axis=0)
         es[g.tasks] = np.minimum(np.maximum(es[g.tasks], driven), hi[g.tasks])
@@ -289,10 +436,66 @@ def backward_pass(
         end = np.minimum(end, _column(finish_cap, d.ndim))
     lo = _column(floor, d.ndim)
     ls = np.maximum(np.minimum(end - d, _column(cap, d.ndim)), lo)
+    if d.ndim == 1 and _scalar_safe(d, ls, lo):
+        return _sweep_backward(network.backward_sweep, ls, d, lo)
     for g in network.backward:
         driven = np.minimum.reduceat(g.bounds(ls, d), g.starts, axis=0)
         ls[g.tasks] = np.maximum(np.minimum(ls[g.tasks], driven), lo[g.tasks])
     return ls.T if ls.ndim == 2 else ls
+
+
+def _scalar_safe(durations: FloatArray, *bounds: FloatArray | float) -> bool:
+    """Whether a Python loop computes exactly what numpy does: finite durations, and no NaN or
+    -0.0 among the bounds (where ``max``/``min`` and ``np.maximum``/``np.minimum`` could pick
+    differently). Sums of such values are never NaN or -0.0 either."""
+    if not np.isfinite(durations).all():
+        return False
+    for values in bounds:
+        b = np.asarray(values)
+        if np.isnan(b).any() or ((b == 0) & np.signbit(b)).any():
+            return False
+    return True
+
+
+def _sweep_forward(sweep: Sweep, es: FloatArray, d: FloatArray, cap: FloatArray) -> FloatArray:
+    """``forward_pass`` for one set of durations ``d``, ``es`` holding the floors.
+
+    The same sums in the same order as ``LevelGroup.bounds``, the same max and min.
+    """
+    x, dur = es.tolist(), d.tolist()
+    hi = np.broadcast_to(cap, es.shape).tolist()
+    links = zip(sweep.target, sweep.other, sweep.const, sweep.other_d, sweep.target_d, strict=True)
+    task, best, d_task = -1, 0.0, 0.0
+    for t, o, const, other_d, target_d in links:
+        if t != task:  # the previous target's links are done
+            if task >= 0:
+                x[task] = best if best < hi[task] else hi[task]
+            task, best, d_task = t, x[t], dur[t]
+        bound = x[o] + const + other_d * dur[o] + target_d * d_task
+        if bound > best:
+            best = bound
+    if task >= 0:
+        x[task] = best if best < hi[task] else hi[task]
+    return np.array(x, dtype=np.float64)
+
+
+def _sweep_backward(sweep: Sweep, ls: FloatArray, d: FloatArray, floor: FloatArray) -> FloatArray:
+    """``backward_pass`` for one set of durations ``d``, ``ls`` holding the capped starts."""
+    x, dur = ls.tolist(), d.tolist()
+    lo = np.broadcast_to(floor, ls.shape).tolist()
+    links = zip(sweep.target, sweep.other, sweep.const, sweep.other_d, sweep.target_d, strict=True)
+    task, best, d_task = -1, 0.0, 0.0
+    for t, o, const, other_d, target_d in links:
+        if t != task:
+            if task >= 0:
+                x[task] = best if best > lo[task] else lo[task]
+            task, best, d_task = t, x[t], dur[t]
+        bound = x[o] + const + other_d * dur[o] + target_d * d_task
+        if bound < best:
+            best = bound
+    if task >= 0:
+        x[task] = best if best > lo[task] else lo[task]
+    return np.array(x, dtype=np.float64)
 
 
 def free_float(network: Network, durations: FloatArray, es: FloatArray) -> FloatArray:
@@ -379,7 +582,7 @@ class ScheduleResult:
     plan: SchedulePlan = field(repr=False)
     calendar: WorkCalendar = field(repr=False)
     status_date: dt.date | None = None
-    _frame: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    _columns: _TaskColumns = field(repr=False, default_factory=lambda: _TaskColumns.empty())
 
     @property
     def links(self) -> tuple[Link, ...]:
@@ -395,7 +598,7 @@ class ScheduleResult:
         d = np.asarray(durations, dtype=np.float64)
         return _assemble(
             replace(self.plan, durations=d),
-            self._frame,
+            self._columns,
             self.origin,
             self.calendar,
             self.status_date,
@@ -424,13 +627,15 @@ def compute_schedule(
     id are skipped; predecessor pieces that do not parse or name unknown tasks are ignored (the
     validation reports them). Raises ScheduleError on a cycle or a duplicated task id.
     """
-    frame = task_frame(tasks, lang=lang)
+    kept, ids = task_ids(tasks, lang=lang)
+    if len(kept) != len(tasks):  # no task id column: task_frame raises (its row selection)
+        task_frame(tasks, lang=lang)
+    columns = _TaskColumns(tasks, kept)
     origin = _as_date(calendar.roll_forward(project_start))
-    ids = list(frame.index)
-    network = compile_network(ids, _links(frame, ids), lang=lang)
-    apply_progress = progress and status_date is not None
-    plan = _plan(network, frame, calendar, origin, status_date if apply_progress else None)
-    return _assemble(plan, frame, origin, calendar, status_date if apply_progress else None)
+    network = _network(ids, _links(columns, ids), lang)
+    status = status_date if progress and status_date is not None else None
+    plan = _plan(network, columns, calendar, origin, status)
+    return _assemble(plan, columns, origin, calendar, status)
 
 
 def task_frame(tasks: pd.DataFrame, *, lang: Lang = "en") -> pd.DataFrame:
@@ -438,60 +643,164 @@ def task_frame(tasks: pd.DataFrame, *, lang: Lang = "en") -> pd.DataFrame:
 
     Raises ScheduleError on a duplicated id.
     """
-    ids = tasks["task_id"] if "task_id" in tasks.columns else pd.Series([], dtype=object)
-    keep = ids.map(lambda v: isinstance(v, str) and bool(v.strip())).to_numpy(dtype=bool)
-    frame = tasks.loc[keep].copy()
-    frame.index = pd.Index([str(v).strip() for v in ids[keep]], name="task_id")
-    dup = frame.index[frame.index.duplicated()]
-    if len(dup):
+    return _task_frame(tasks, lang)[0]
+
+
+def _task_frame(tasks: pd.DataFrame, lang: Lang) -> tuple[pd.DataFrame, list[str]]:
+    """``task_frame`` and its index as a list."""
+    kept, names = task_ids(tasks, lang=lang)
+    # every row has an id (the usual): a plain copy, not a boolean selection
+    frame = tasks.copy() if len(kept) == len(tasks) and kept.all() else tasks.loc[kept].copy()
+    frame.index = pd.Index(names, name="task_id")
+    return frame, names
+
+
+class _TaskColumns:
+    """The columns of ``task_frame(tasks)`` without the frame: the rows with a task id, each
+    column read and parsed once (a schedule reads its Tasks columns, it needs no copy).
+
+    The dates ``_assemble`` reads are parsed by the schedule's first ``_assemble``: a later
+    ``ScheduleResult.with_durations`` uses them as they were, whatever became of the table.
+    """
+
+    def __init__(self, tasks: pd.DataFrame, kept: npt.NDArray[np.bool_]) -> None:
+        self.tasks = tasks
+        self.kept = None if kept.all() else kept  # None: every row
+        self.size = int(np.count_nonzero(kept))
+        self.parsed: dict[str, npt.NDArray[Any]] = {}
+
+    @classmethod
+    def empty(cls) -> _TaskColumns:
+        return cls(pd.DataFrame(), np.zeros(0, dtype=bool))
+
+    def __len__(self) -> int:
+        return self.size
+
+    def column(self, key: str) -> pd.Series | None:
+        """The column (the rows with an id), None when the table has no such column."""
+        if key not in self.tasks.columns:
+            return None
+        column = self.tasks[key]
+        return column if self.kept is None else column[self.kept]
+
+    def dates(self, key: str) -> npt.NDArray[np.datetime64]:
+        """The column as ``datetime64[D]`` (NaT where blank or not a date)."""
+        if key not in self.parsed:
+            self.parsed[key] = _dates(self.column(key), self.size)
+        return self.parsed[key]
+
+    def numbers(self, key: str, default: float) -> FloatArray:
+        """The column as floats, ``default`` where blank or not a number."""
+        return _numbers(self.column(key), self.size, default)
+
+    def texts(self, key: str) -> npt.NDArray[np.str_]:
+        """The column stripped and lower-cased, "" where blank or not text."""
+        column = self.column(key)
+        if column is None:
+            return np.full(self.size, "", dtype=object)
+        return np.array([v.strip().lower() if isinstance(v, str) else "" for v in column.tolist()])
+
+
+def task_ids(tasks: pd.DataFrame, *, lang: Lang = "en") -> tuple[npt.NDArray[np.bool_], list[str]]:
+    """The rows of ``tasks`` that have a task id, and their ids, as ``task_frame`` keeps them.
+
+    Raises ScheduleError on a duplicated id.
+    """
+    ids = tasks["task_id"].tolist() if "task_id" in tasks.columns else []
+    stripped = [v.strip() if isinstance(v, str) else "" for v in ids]
+    names = list(map(str, filter(None, stripped)))  # the non-blank ones
+    if len(set(names)) < len(names):
+        index = pd.Index(names, name="task_id")
+        dup = index[index.duplicated()]
         raise ScheduleError(_message("duplicate", lang, task=str(dup[0])))
+    return np.fromiter(map(bool, stripped), dtype=bool, count=len(stripped)), names
+
+
+def _links(columns: _TaskColumns, ids: list[str]) -> LinkColumns:
+    """The links of the Predecessors cells; pieces that do not parse are left out (validation
+    reports them)."""
+    cells = columns.column("predecessors")
+    if cells is None:
+        return LinkColumns([], [], [], [])
+    return parse_cells(zip(ids, cells.tolist(), strict=True), set(ids))
+
+
+# the columns of ScheduleResult.tasks
+_TASK_COLUMNS = pd.Index(
+    [
+        "es",
+        "ef",
+        "ls",
+        "lf",
+        "start",
+        "finish",
+        "late_start",
+        "late_finish",
+        "total_float",
+        "free_float",
+        "critical",
+        "remaining",
+        "duration",
+        "state",
+    ]
+)
+
+
+def _frame(columns: pd.Index, values: Sequence[Any], index: pd.Index | None = None) -> pd.DataFrame:
+    """``pd.DataFrame(dict(zip(columns, values)), index=index)``, the columns given as an Index
+    made once: from a dict's keys pandas would make (and type) that Index anew every time."""
+    frame = pd.DataFrame(dict(enumerate(values)), index=index)
+    # a view: its own name, the lookup table of the labels shared (built once, not per frame)
+    frame.columns = columns.view()
     return frame
-
-
-def _links(frame: pd.DataFrame, ids: list[str]) -> list[Link]:
-    if "predecessors" not in frame.columns:
-        return []
-    known = set(ids)
-    links: list[Link] = []
-    for succ, text in zip(ids, frame["predecessors"].tolist(), strict=True):
-        if not isinstance(text, str) or not text.strip():
-            continue
-        try:
-            links.extend(parse_predecessors(text, succ, known))
-        except LinkSyntaxError:  # keep the pieces that parse; validation reports the others
-            for piece in text.replace(",", ";").split(";"):
-                try:
-                    links.extend(parse_predecessors(piece, succ, known))
-                except LinkSyntaxError:
-                    continue
-    return links
 
 
 def _as_date(value: Any) -> dt.date:
     day = np.asarray(value, dtype="datetime64[D]").reshape(())
-    return dt.date.fromisoformat(str(day))
+    date = day.item()  # a date (None for NaT, an int beyond the years 1-9999: parsed, and fails)
+    return date if isinstance(date, dt.date) else dt.date.fromisoformat(str(day))
 
 
-def _numbers(frame: pd.DataFrame, key: str, default: float = np.nan) -> FloatArray:
-    if key not in frame.columns:
-        return np.full(len(frame), default)
-    values = pd.to_numeric(frame[key], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+def _numbers(column: pd.Series | None, size: int, default: float) -> FloatArray:
+    if column is None:
+        return np.full(size, default)
+    if _is_numpy_kind(column, "fiu"):  # numbers already, their missing values NaN
+        values = column.to_numpy(dtype=np.float64)
+    else:
+        values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     return np.where(np.isnan(values), default, values)
 
 
-def _dates(frame: pd.DataFrame, key: str) -> npt.NDArray[np.datetime64]:
-    if key not in frame.columns:
-        return np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[D]")
-    return np.asarray(
-        pd.to_datetime(frame[key], errors="coerce").to_numpy(dtype="datetime64[ns]"),
-        dtype="datetime64[D]",
-    )
+def _dates(column: pd.Series | None, size: int) -> npt.NDArray[np.datetime64]:
+    if column is None:
+        return np.full(size, np.datetime64("NaT"), dtype="datetime64[D]")
+    if not _is_numpy_kind(column, "M"):  # a (naive) datetime column needs no parsing
+        column = pd.to_datetime(column, errors="coerce")
+    return np.asarray(column.to_numpy(dtype="datetime64[ns]"), dtype="datetime64[D]")
 
 
-def _texts(frame: pd.DataFrame, key: str) -> npt.NDArray[np.str_]:
-    if key not in frame.columns:
-        return np.full(len(frame), "", dtype=object)
-    return np.array([v.strip().lower() if isinstance(v, str) else "" for v in frame[key]])
+def _is_numpy_kind(column: pd.Series, kinds: str) -> bool:
+    return isinstance(column.dtype, np.dtype) and column.dtype.kind in kinds
+
+
+def _day_indices(
+    calendar: WorkCalendar, origin: dt.date, *columns: npt.NDArray[np.datetime64]
+) -> list[FloatArray]:
+    """``calendar.index_of(origin, column)`` of each column, in one vectorised call on the
+    dates that are not NaT (their index is NaN)."""
+    days = np.concatenate(columns)
+    known = ~np.isnat(days)
+    values = np.full(len(days), np.nan)
+    values[known] = calendar.index_of(origin, days[known])
+    return np.split(values, np.cumsum([len(c) for c in columns[:-1]]))
+
+
+def _day_dates(
+    calendar: WorkCalendar, origin: dt.date, *indices: FloatArray
+) -> list[npt.NDArray[np.datetime64]]:
+    """``calendar.date_of(origin, index)`` of each index array, in one vectorised call."""
+    values = calendar.date_of(origin, np.concatenate(indices))
+    return np.split(values, np.cumsum([len(i) for i in indices[:-1]]))
 
 
 def _ceil_days(values: FloatArray) -> FloatArray:
@@ -500,13 +809,14 @@ def _ceil_days(values: FloatArray) -> FloatArray:
 
 def _plan(
     network: Network,
-    frame: pd.DataFrame,
+    columns: _TaskColumns,
     calendar: WorkCalendar,
     origin: dt.date,
     status_date: dt.date | None,
 ) -> SchedulePlan:
-    n = len(frame)
-    duration = _ceil_days(_numbers(frame, "duration", 0.0))
+    n = len(columns)
+    dates = columns.dates
+    duration = _ceil_days(columns.numbers("duration", 0.0))
     es_floor = np.zeros(n)
     es_cap = np.full(n, np.inf)
     ls_cap = np.full(n, np.inf)
@@ -517,18 +827,28 @@ def _plan(
     elapsed = np.zeros(n)
     finished = np.zeros(n, dtype=bool)
 
-    constraint = _texts(frame, "constraint")
-    c_index = calendar.index_of(origin, _dates(frame, "constraint_date"))
+    if status_date is None:
+        (c_index,) = _day_indices(calendar, origin, dates("constraint_date"))
+    else:
+        data_date = np.array([status_date + dt.timedelta(days=1)], dtype="datetime64[D]")
+        c_index, actual_start, actual_finish, data_index = _day_indices(
+            calendar,
+            origin,
+            dates("constraint_date"),
+            dates("actual_start"),
+            dates("actual_finish"),
+            data_date,
+        )
     has_date = ~np.isnan(c_index)
+    # a constraint without a date is ignored: the column is read only when a date is given
+    constraint = columns.texts("constraint") if has_date.any() else np.full(n, "")
     snet = has_date & (constraint == "snet")
     mso = has_date & (constraint == "mso")
     fnlt = has_date & (constraint == "fnlt")
     es_floor[snet] = c_index[snet]
 
     if status_date is not None:
-        data_day = float(calendar.index_of(origin, status_date + dt.timedelta(days=1)))
-        actual_start = calendar.index_of(origin, _dates(frame, "actual_start"))
-        actual_finish = calendar.index_of(origin, _dates(frame, "actual_finish"))
+        data_day = float(data_index[0])
         started = ~np.isnan(actual_start)
         finished = ~np.isnan(actual_finish) | (started & (duration == 0))
         running = started & ~finished
@@ -538,7 +858,7 @@ def _plan(
             started, actual_start, done_finish - np.where(milestone, 0.0, duration - 1)
         )
         done_end = np.where(milestone, done_start, np.maximum(done_finish + 1, done_start))
-        pct = np.clip(_numbers(frame, "percent_complete", 0.0), 0.0, 1.0)
+        pct = np.clip(columns.numbers("percent_complete", 0.0), 0.0, 1.0)
         left = _ceil_days(duration * (1.0 - pct))
         resume = np.maximum(data_day, actual_start)
 
@@ -578,11 +898,12 @@ def _plan(
 
 def _assemble(
     plan: SchedulePlan,
-    frame: pd.DataFrame,
+    columns: _TaskColumns,
     origin: dt.date,
     calendar: WorkCalendar,
     status_date: dt.date | None,
 ) -> ScheduleResult:
+    dates = columns.dates
     d = plan.durations
     es = plan.early_start(d)
     ef = es + d
@@ -597,41 +918,47 @@ def _assemble(
         critical = open_ & (total <= np.min(total[open_]) + _EPS)
 
     milestone = d == 0
-    start = calendar.date_of(origin, es)
-    finish = calendar.date_of(origin, np.where(milestone, es, ef - 1))
-    late_start = calendar.date_of(origin, ls)
-    late_finish = calendar.date_of(origin, np.where(milestone, ls, lf - 1))
+    start, finish, late_start, late_finish = _day_dates(
+        calendar,
+        origin,
+        es,
+        np.where(milestone, es, ef - 1),
+        ls,
+        np.where(milestone, ls, lf - 1),
+    )
     state = np.full(len(d), NOT_STARTED, dtype=object)
     if status_date is not None:
-        actual_start, actual_finish = _dates(frame, "actual_start"), _dates(frame, "actual_finish")
+        actual_start, actual_finish = dates("actual_start"), dates("actual_finish")
         start = np.where(np.isnat(actual_start), start, actual_start)
         finish = np.where(plan.finished & ~np.isnat(actual_finish), actual_finish, finish)
         state[~np.isnat(actual_start)] = IN_PROGRESS
         state[plan.finished] = FINISHED
 
-    out = pd.DataFrame(
-        {
-            "es": es,
-            "ef": ef,
-            "ls": ls,
-            "lf": lf,
-            "start": start.astype("datetime64[ns]"),
-            "finish": finish.astype("datetime64[ns]"),
-            "late_start": late_start.astype("datetime64[ns]"),
-            "late_finish": late_finish.astype("datetime64[ns]"),
-            "total_float": total,
-            "free_float": free,
-            "critical": critical,
-            "remaining": plan.remaining,
-            "duration": plan.planned,
-            "state": state,
-        },
+    out = _frame(
+        _TASK_COLUMNS,
+        [
+            es,
+            ef,
+            ls,
+            lf,
+            start.astype("datetime64[ns]"),
+            finish.astype("datetime64[ns]"),
+            late_start.astype("datetime64[ns]"),
+            late_finish.astype("datetime64[ns]"),
+            total,
+            free,
+            critical,
+            plan.remaining,
+            plan.planned,
+            state,
+        ],
         index=pd.Index(list(plan.network.ids), name="task_id", dtype=object),
     )
     order = np.lexsort((np.arange(len(d)), ef, es))
-    path = [plan.network.ids[i] for i in order if critical[i]]
+    ids = plan.network.ids
+    path = [ids[i] for i in order[critical[order]].tolist()]
     project_finish = _as_date(finish.max()) if len(d) else None
-    baseline = _dates(frame, "baseline_finish")
+    baseline = dates("baseline_finish")
     baseline = baseline[~np.isnat(baseline)]
     baseline_finish = _as_date(baseline.max()) if len(baseline) else None
     slip = None
@@ -648,5 +975,5 @@ def _assemble(
         plan,
         calendar,
         status_date,
-        frame,
+        columns,
     )

@@ -66,12 +66,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
+from pmo_xl.core.calendar import to_day
 from pmo_xl.core.evm import EvmResult
 from pmo_xl.core.quality import QualitySummary
 from pmo_xl.core.risk import Flag, RiskResult
-from pmo_xl.core.schedule import FINISHED, ScheduleResult, task_frame
+from pmo_xl.core.schedule import FINISHED, ScheduleResult, task_frame, task_ids
 from pmo_xl.core.watchdog import format_date
 from pmo_xl.i18n import Catalog, fmt_number, tr
 from pmo_xl.schema import Lang
@@ -365,11 +367,11 @@ class _Rules:
 
     def milestones(self, schedule: ScheduleResult, tasks: pd.DataFrame) -> list[Reason]:
         frame = schedule.tasks
-        table = task_frame(tasks).reindex(frame.index)
-        due = _dates(table, "baseline_finish")
-        due = np.where(np.isnat(due), _dates(table, "planned_finish"), due)
+        milestone = (frame["duration"].to_numpy() == 0) & (frame["state"].to_numpy() != FINISHED)
+        due = _due_dates(tasks, frame.index, milestone)
+        if not milestone.any():
+            return []
         forecast = frame["finish"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
-        milestone = (frame["duration"].to_numpy() == 0) & (frame["state"] != FINISHED).to_numpy()
         check = milestone & ~np.isnat(due) & ~np.isnat(forecast)
         late = np.full(len(frame), np.nan)
         late[check] = schedule.calendar.index_of(due[check], forecast[check])
@@ -384,7 +386,7 @@ class _Rules:
                 due=self.date(_day(due[i])),
                 days=self.days(late[i]),
             )
-            for i in hit
+            for i in hit[: LISTED + 1]  # what _listing shows: the first ones, and whether more
         ]
         message = self.text("milestone_late", count=len(hit), items=_listing(items))
         value = float(np.max(late[hit]))
@@ -428,10 +430,8 @@ class _Rules:
         if risks.red_without_action:
             ids = [f.id for f in risks.red_without_action]
             out.append(self.count_reason("risks", "red_without_action", "storm", ids))
-        reg = risks.register
-        red = reg[(reg["status"] != "closed") & (reg["residual_band"] == "red")]
-        if len(red):
-            ids = [str(v) if isinstance(v, str) else f"#{r}" for r, v in red["risk_id"].items()]
+        ids = _red_open(risks.register)
+        if ids:
             out.append(self.count_reason("risks", "red_open", "cloud", ids))
         if risks.overdue_actions:
             items = self.flags(risks.overdue_actions)
@@ -484,6 +484,31 @@ class _Rules:
     def nonconformities(self, deliverables: pd.DataFrame) -> list[Reason]:
         if not {"status", "non_conformities"} <= set(deliverables.columns):
             return []
+        column = deliverables["non_conformities"]
+        if column.dtype != np.float64 or not deliverables.index.is_unique:
+            return self.nonconformities_as_series(deliverables)
+        # float counts (the schema's) on a unique index: the same, on arrays
+        count = column.to_numpy()
+        count = np.where(np.isnan(count), 0.0, count)
+        hit = np.flatnonzero((count > 0) & (deliverables["status"].to_numpy() != "accepted"))
+        if not len(hit):
+            return []
+        labels = deliverables.index[hit]
+        if "item_id" in deliverables.columns:
+            ids = deliverables["item_id"].to_numpy()[hit].tolist()
+            pairs = zip(labels, ids, strict=True)
+            names = [str(v) if isinstance(v, str) else f"#{r}" for r, v in pairs]
+        else:
+            names = [f"#{r}" for r in labels]
+        counts = count[hit]
+        shown = zip(names[: LISTED + 1], counts[: LISTED + 1].tolist(), strict=True)
+        items = [f"{name} ({self.days(n)})" for name, n in shown]  # what _listing shows
+        total = float(counts.sum())
+        message = self.text("nonconformity_open", count=self.days(total), items=_listing(items))
+        return [Reason("quality", "nonconformity_open", "cloud", message, total, 0.0)]
+
+    def nonconformities_as_series(self, deliverables: pd.DataFrame) -> list[Reason]:
+        """``nonconformities`` for counts of other types or a repeated index label."""
         count = pd.to_numeric(deliverables["non_conformities"], errors="coerce").fillna(0.0)
         open_ = (count > 0) & (deliverables["status"] != "accepted")
         if not open_.any():
@@ -504,6 +529,51 @@ def _listing(items: Sequence[str]) -> str:
     return shown + (", …" if len(items) > LISTED else "")
 
 
+def _due_dates(
+    tasks: pd.DataFrame, ids: pd.Index, wanted: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.datetime64]:
+    """The due date (baseline finish, else planned finish) of each task of ``ids`` from its row
+    of ``tasks`` (NaT for an id not there), where ``wanted``; raises as ``task_frame`` does.
+
+    Date columns are picked from their rows directly; other types go through ``task_frame``
+    and ``to_datetime`` on the reindexed columns, as they always did.
+    """
+    found = [tasks[key] for key in ("baseline_finish", "planned_finish") if key in tasks.columns]
+    if "task_id" not in tasks.columns or not all(_is_datetime(column) for column in found):
+        table = task_frame(tasks).reindex(ids)
+        due = _dates(table, "baseline_finish")
+        return np.where(np.isnat(due), _dates(table, "planned_finish"), due)
+    kept, names = task_ids(tasks)
+    due = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[D]")
+    rows = np.flatnonzero(wanted)
+    if not len(rows):
+        return due
+    position = dict(zip(names, np.flatnonzero(kept).tolist(), strict=True))
+    where = np.array([position.get(t, -1) for t in ids[rows].tolist()], dtype=np.intp)
+    picked = due[rows]
+    for column in found:  # the baseline finish, else the planned finish
+        fill = (where >= 0) & np.isnat(picked)
+        picked[fill] = to_day(column)[where[fill]]
+    due[rows] = picked
+    return due
+
+
+def _is_datetime(column: pd.Series) -> bool:
+    return isinstance(column.dtype, np.dtype) and column.dtype.kind == "M"
+
+
+def _red_open(register: pd.DataFrame) -> list[str]:
+    """Ids of the open risks in the red residual band (``#row`` for a risk without an id)."""
+    status, band = register["status"], register["residual_band"]
+    if status.dtype != object or band.dtype != object:
+        red = register[(status != "closed") & (band == "red")]
+        return [str(v) if isinstance(v, str) else f"#{r}" for r, v in red["risk_id"].items()]
+    hit = np.flatnonzero((status.to_numpy() != "closed") & (band.to_numpy() == "red"))
+    ids = register["risk_id"].to_numpy()[hit].tolist()
+    labels = register.index[hit]
+    return [str(v) if isinstance(v, str) else f"#{r}" for r, v in zip(labels, ids, strict=True)]
+
+
 def _dates(frame: pd.DataFrame, key: str) -> np.ndarray:
     if key not in frame.columns:
         return np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[D]")
@@ -512,7 +582,9 @@ def _dates(frame: pd.DataFrame, key: str) -> np.ndarray:
 
 
 def _day(value: Any) -> dt.date:
-    return dt.date.fromisoformat(str(np.asarray(value, dtype="datetime64[D]")))
+    day = np.asarray(value, dtype="datetime64[D]")
+    date = day.item()  # a date (None for NaT, an int beyond the years 1-9999: parsed, and fails)
+    return date if isinstance(date, dt.date) else dt.date.fromisoformat(str(day))
 
 
 def _number(value: float | None) -> float | int | None:
