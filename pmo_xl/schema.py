@@ -16,6 +16,7 @@ Conventions fixed here (the reader and the writer both follow them):
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -122,6 +123,7 @@ class Sheet:
         return None
 
 
+@functools.lru_cache(maxsize=65536)  # headers, labels and names repeat across rows and files
 def fold(text: str) -> str:
     """Compare headers and labels ignoring case, accents, spacing and trailing colons."""
     text = unicodedata.normalize("NFKD", str(text))

@@ -166,7 +166,7 @@ def _concat(
     kept = [(f, lab) for f, lab in zip(frames, labels, strict=True) if f is not None and len(f)]
     if not kept:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in ["project", *columns]})
-    stacked = pd.concat([f[columns] for f, _ in kept], ignore_index=True)
+    stacked = pd.concat([f for f, _ in kept], ignore_index=True)[columns]
     project = np.repeat(np.array([lab for _, lab in kept], dtype=object), [len(f) for f, _ in kept])
     stacked.insert(0, "project", project)
     return stacked
