@@ -36,8 +36,7 @@ Over-allocation
     capacity is 0).
 
 Everything is vectorised: assignments are expanded over their working days with ``numpy.repeat``
-and summed with ``numpy.bincount``. Measured here (2 busy cores), 5,000 assignments on 2,000
-tasks: ~0.03 s for ``weekly_load``, ~0.1 s for ``overallocations``, ~0.02 s for ``load_matrix``.
+and summed with ``numpy.bincount``.
 """
 
 from __future__ import annotations
