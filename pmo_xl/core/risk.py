@@ -105,7 +105,7 @@ def risk_band(score: object, settings: Mapping[str, Any] | None = None) -> Band:
     if not _is_number(score) or not 1 <= float(score) <= 25:  # type: ignore[arg-type]
         raise ValueError(f"score must be a number from 1 to 25, got {score!r}")
     amber_from, red_from = band_thresholds(settings)
-    return _band(float(score), amber_from, red_from)  # type: ignore[arg-type]
+    return band_of(float(score), amber_from, red_from)  # type: ignore[arg-type]
 
 
 def band_label(band: Band, lang: Lang) -> str:
@@ -511,11 +511,12 @@ def _total(values: np.ndarray) -> float:
 
 def _bands(score: np.ndarray, amber_from: float, red_from: float) -> np.ndarray:
     """The band of each score as an object array, None where the score is NaN."""
-    bands = [None if math.isnan(s) else _band(s, amber_from, red_from) for s in score.tolist()]
+    bands = [None if math.isnan(s) else band_of(s, amber_from, red_from) for s in score.tolist()]
     return np.array(bands, dtype=object)
 
 
-def _band(score: float, amber_from: float, red_from: float) -> Band:
+def band_of(score: float, amber_from: float, red_from: float) -> Band:
+    """The colour band of a score (red wins should amber start above red)."""
     if score >= red_from:
         return "red"
     if score >= amber_from:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from pmo_xl.core.risk import band_of
 from pmo_xl.schema import Lang
 
 if TYPE_CHECKING:
@@ -535,15 +536,6 @@ def earned_schedule(
 
 
 # --- risk heat map --------------------------------------------------------------------------
-
-
-def band_of(score: float, amber_from: float, red_from: float) -> str:
-    """The risk colour band of a score (red wins should amber start above red)."""
-    if score >= red_from:
-        return "red"
-    if score >= amber_from:
-        return "amber"
-    return "green"
 
 
 def _heat_panel(
