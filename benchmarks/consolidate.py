@@ -24,6 +24,7 @@ Timed over the same files, in this order:
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import platform
 import shutil
@@ -40,6 +41,8 @@ import fastexcel
 import pandas as pd
 import psutil
 
+# fastexcel warns (through logging) about every blank column of the Guide sheet it cannot type
+logging.getLogger("fastexcel").setLevel(logging.ERROR)
 DATA = Path(__file__).resolve().parent / "_data"
 MIB = 1 << 20
 

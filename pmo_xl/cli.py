@@ -6,16 +6,18 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from pmo_xl import services
 from pmo_xl.errors import PmoError
 from pmo_xl.i18n import fmt_number, label
 from pmo_xl.schema import Lang
+
+if TYPE_CHECKING:  # each command imports the engine (pandas...) when it runs: --help stays quick
+    from pmo_xl import services
 
 app = typer.Typer(
     name="pmo-xl",
@@ -62,6 +64,8 @@ def new(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Create an empty canonical project workbook."""
+    from pmo_xl import services
+
     try:
         language = _lang(lang)
         if path.exists() and not force:
@@ -82,6 +86,8 @@ def validate(
 
     Exit code 0 when there is no error, 1 when there are errors, 2 when the file cannot be read.
     """
+    from pmo_xl import services
+
     try:
         result = services.validate_file(path, lang=_lang(lang) if lang else None)
     except PmoError as exc:
@@ -104,6 +110,8 @@ def analyse(
 
     Exit code 0 when the analysis ran (whatever the findings), 2 when the file cannot be read.
     """
+    from pmo_xl import services
+
     try:
         analysis = services.analyse_file(path, lang=_lang(lang) if lang else None)
     except PmoError as exc:
@@ -125,6 +133,8 @@ def refresh(
     previous version is kept in .pmo_xl_backups beside the workbook. Exit code 0 when written,
     1 when the workbook is open in Excel, 2 when it cannot be read or written.
     """
+    from pmo_xl import services
+
     try:
         result = services.refresh_file(path)
     except PmoError as exc:
@@ -167,7 +177,13 @@ def consolidate(
     Exit code 0 when every workbook was consolidated, 1 when some could not be (listed on the
     Errors sheet), 2 when none could.
     """
+    from pmo_xl.portfolio.runner import start_workers
+
+    if dask is None:
+        start_workers(workers)  # the workers' engine loads while this process loads its own
     from rich.progress import Progress
+
+    from pmo_xl import services
 
     try:
         language = _lang(lang)
@@ -217,6 +233,8 @@ def build_addin(
 
     Exit code 0 when written, 1 when the macros/ sources are wrong, 2 when it cannot be written.
     """
+    from pmo_xl import services
+
     try:
         target = services.build_addin(output, _lang(lang))
     except PmoError as exc:

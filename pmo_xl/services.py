@@ -169,7 +169,7 @@ def consolidate(
     """Read, validate and analyse every project workbook under ``paths`` (in parallel) and write
     the portfolio workbook ``output``; returns a ``portfolio.Consolidation`` (see that package).
     """
-    from pmo_xl.portfolio import consolidate as run
+    from pmo_xl.portfolio.consolidate import consolidate as run
 
     return run(
         paths,

@@ -25,7 +25,8 @@ from pmo_xl.cli import app
 from pmo_xl.errors import WorkbookError
 from pmo_xl.io.template import write_workbook
 from pmo_xl.model import ProjectData
-from pmo_xl.portfolio import consolidate, find_workbooks, is_portfolio_workbook
+from pmo_xl.portfolio.consolidate import consolidate
+from pmo_xl.portfolio.discover import find_workbooks, is_portfolio_workbook
 from pmo_xl.sample import generate
 
 SHARED = "X99"

@@ -6,7 +6,9 @@ caller aggregates while workers are still busy and never holds more than the sum
 * ``workers == 1``: inline, in this process, in input order (no pool: easiest to debug).
 * ``workers > 1``: ``concurrent.futures.ProcessPoolExecutor``, never forking a parent that may
   run threads (rich's progress bar, Dask): on Linux the ``forkserver`` start method, whose
-  server imports the engine once so each worker starts warm; elsewhere ``spawn``. At most
+  server imports the engine once (``portfolio.preload``) so each worker starts warm; elsewhere
+  ``spawn``. ``start_workers`` starts that server early, so it loads the engine while the
+  parent is still importing and finding files. At most
   ``IN_FLIGHT_PER_WORKER × workers`` files are submitted at once, so memory does not grow with
   the number of files waiting. A worker process that dies (a crash in a native reader) breaks
   the pool: the files it had in flight are retried once, each alone in a fresh pool, and
@@ -23,9 +25,10 @@ import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pmo_xl.portfolio.summary import ProjectSummary, summarise
+if TYPE_CHECKING:  # imported by the functions: start_workers runs before pandas is loaded
+    from pmo_xl.portfolio.summary import ProjectSummary
 
 IN_FLIGHT_PER_WORKER = 4
 CRASHED = "the worker process stopped while reading this file (crash or out of memory)"
@@ -43,6 +46,8 @@ def run(
     paths: Sequence[str], *, workers: int | None = None, dask: Any = None
 ) -> Iterator[ProjectSummary]:
     """Summaries of ``paths`` as they complete (see the module doc for the three runners)."""
+    from pmo_xl.portfolio.summary import summarise
+
     if dask is not None:
         yield from run_dask(paths, dask)
         return
@@ -55,6 +60,8 @@ def run(
 
 
 def run_pool(paths: Sequence[str], workers: int) -> Iterator[ProjectSummary]:
+    from pmo_xl.portfolio.summary import ProjectSummary
+
     crashed: list[str] = []
     unsent: list[str] = []
     yield from _pool(paths, workers, crashed, unsent)
@@ -67,10 +74,25 @@ def run_pool(paths: Sequence[str], workers: int) -> Iterator[ProjectSummary]:
         yield from run_pool(unsent, workers)
 
 
+def start_workers(workers: int | None = None) -> None:
+    """Start the forkserver now (in the background) when a pool of ``workers`` will be used.
+
+    Call it before heavy work in the parent: the server's imports then overlap the parent's.
+    """
+    if (workers or default_workers()) > 1 and _FORKSERVER:
+        _context()
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+_FORKSERVER = "forkserver" in multiprocessing.get_all_start_methods()
+
+
 def _context() -> multiprocessing.context.BaseContext:
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    if _FORKSERVER:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pmo_xl.portfolio.summary"])
+        context.set_forkserver_preload(["pmo_xl.portfolio.preload"])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -78,6 +100,8 @@ def _context() -> multiprocessing.context.BaseContext:
 def _pool(
     paths: Sequence[str], workers: int, crashed: list[str], unsent: list[str]
 ) -> Iterator[ProjectSummary]:
+    from pmo_xl.portfolio.summary import ProjectSummary, summarise
+
     queue = iter(paths)
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
         pending: dict[Future[ProjectSummary], str] = {}
@@ -110,6 +134,8 @@ def _pool(
 def run_dask(paths: Sequence[str], dask: Any) -> Iterator[ProjectSummary]:
     """``summarise`` mapped on a Dask cluster; ``dask`` is a Client or a scheduler address."""
     from distributed import Client, as_completed
+
+    from pmo_xl.portfolio.summary import ProjectSummary, summarise
 
     own = not isinstance(dask, Client)
     client = Client(dask) if own else dask  # type: ignore[no-untyped-call]
