@@ -12,8 +12,9 @@ engine cannot apply the value at all (an unknown enumeration, an unreadable list
 
 Checks are vectorised per column on numpy arrays (a pandas operation costs far more in call
 overhead than in work on a few hundred rows); Python loops only run over the rows that have a
-finding (and over the non-blank Predecessors cells, which must be parsed one by one). Findings
-themselves are built from the pandas objects, so their values are exactly what pandas yields.
+finding (and, in the batch parser of ``core.links``, over the Predecessors cells that are not a
+bare task id). Findings themselves are built from the pandas objects, so their values are exactly
+what pandas yields.
 """
 
 from __future__ import annotations
@@ -22,13 +23,15 @@ import datetime as dt
 import re
 from collections.abc import Callable, Collection
 from enum import StrEnum
+from itertools import compress, repeat
+from operator import eq, not_
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pmo_xl.core.calendar import parse_date_list
-from pmo_xl.core.links import LinkSyntaxError, find_cycle, parse_predecessors
+from pmo_xl.core.links import LinkSyntaxError, find_cycle, parse_cells, parse_predecessors
 from pmo_xl.core.risk import parse_emv_probabilities
 from pmo_xl.i18n import Catalog, fmt_number, tr
 from pmo_xl.model import Finding, ProjectData, Severity
@@ -264,6 +267,7 @@ DATE_LIST_SETTINGS = ("extra_non_working_days", "worked_holidays")
 _REF_RULES = {"resources": Rule.RESOURCE_UNKNOWN, "tasks": Rule.TASK_UNKNOWN}
 _MAX_CYCLES = 100  # enough to show the problem; a plan with more loops needs rework anyway
 _CELL_RE = re.compile(r"([A-Z]*)(\d*)")
+_Links = tuple[list[str], list[str]]  # links between tasks as two lists: predecessors, successors
 
 
 def validate(project: ProjectData) -> list[Finding]:
@@ -314,8 +318,10 @@ class _Validator:
         self.status: pd.Timestamp | None = pd.Timestamp(status) if status else None
         self.arrays: dict[tuple[str, str], np.ndarray] = {}
         self.extension: set[tuple[str, str]] = set()  # columns of a pandas extension dtype
-        self.task_ids = _ids(self.values("tasks", "task_id"))
-        self.resource_ids = _ids(self.values("resources", "resource_id"))
+        self.na_masks: dict[tuple[str, str], np.ndarray] = {}
+        self.value_sets: dict[tuple[str, str], set[Any]] = {}
+        self.task_ids = self.ids("tasks", "task_id")
+        self.resource_ids = self.ids("resources", "resource_id")
 
     def values(self, sheet_key: str, column_key: str) -> np.ndarray:
         """The column as a numpy array, extracted once (pandas builds a Series on every access)."""
@@ -326,6 +332,48 @@ class _Validator:
             if not isinstance(s.dtype, np.dtype):
                 self.extension.add(key)
         return self.arrays[key]
+
+    def missing(self, sheet_key: str, column_key: str) -> np.ndarray:
+        """``isna`` of the column, computed once."""
+        key = (sheet_key, column_key)
+        if key not in self.na_masks:
+            values = self.values(sheet_key, column_key)
+            column = SHEETS_BY_KEY[sheet_key].column(column_key)
+            if values.dtype == object and key not in self.extension and _keyed(column):
+                # The distinct values of an id, enumeration or reference column are wanted
+                # anyway; when none is blank, neither is any row (one isna per distinct value).
+                distinct = self.distinct(sheet_key, column_key)
+                if not _missing(np.fromiter(distinct, dtype=object, count=len(distinct))).any():
+                    self.na_masks[key] = np.zeros(len(values), dtype=bool)
+                    return self.na_masks[key]
+            self.na_masks[key] = _missing(values)
+        return self.na_masks[key]
+
+    def distinct(self, sheet_key: str, column_key: str) -> set[Any]:
+        """The distinct values of the column (as a Series yields them), computed once."""
+        key = (sheet_key, column_key)
+        if key not in self.value_sets:
+            values = self.values(sheet_key, column_key)
+            # iterating an object array yields its objects, as ``tolist`` does, without the list
+            self.value_sets[key] = set(values) if values.dtype == object else set(_cells(values))
+        return self.value_sets[key]
+
+    def ids(self, sheet_key: str, column_key: str) -> frozenset[str]:
+        """The ids of the column as text."""
+        values = self.values(sheet_key, column_key)
+        return frozenset(map(str, _cells(values[~self.missing(sheet_key, column_key)])))
+
+    def outside(self, sheet_key: str, column_key: str, allowed: Collection[str]) -> np.ndarray:
+        """``notna & ~isin(allowed)``: the rows holding a value that is not one of ``allowed``."""
+        values = self.values(sheet_key, column_key)
+        # Usually every value is allowed: one set difference over the distinct values says so
+        # without testing the rows one by one.
+        extra = self.distinct(sheet_key, column_key).difference(allowed)
+        if all(_is_na(v) for v in extra):
+            return np.zeros(len(values), dtype=bool)
+        keep = frozenset(allowed)
+        known = np.fromiter((v in keep for v in _cells(values)), dtype=bool, count=len(values))
+        return ~self.missing(sheet_key, column_key) & ~known
 
     def operands(self, sheet_key: str, *column_keys: str) -> list[np.ndarray] | list[pd.Series]:
         """Number or date columns to compute on: numpy arrays when they have numpy float and
@@ -493,13 +541,13 @@ class _Validator:
                 if live.any():  # one finding for the column, not one per record
                     self.add(sheet_key, column.key, None, Rule.MISSING_COLUMN, None)
             elif column.required:
-                blank = _missing(self.values(sheet_key, column.key))
+                blank = self.missing(sheet_key, column.key)
                 if blank.any():
                     live = _live_rows(df) if live is None else live
                     self.add_rows(sheet_key, column.key, blank & live, Rule.REQUIRED)
             if column.type == ColType.ENUM and column.choices:
                 keys = [c.key for c in column.choices]
-                bad = _outside(self.values(sheet_key, column.key), keys)
+                bad = self.outside(sheet_key, column.key, keys)
                 if bad.any():  # the message lists the allowed labels: only for findings
                     self.add_rows(
                         sheet_key, column.key, bad, Rule.ENUM, allowed=self.allowed(column)
@@ -542,9 +590,12 @@ class _Validator:
         )
 
     def check_unique(self, sheet_key: str, column_key: str) -> None:
+        blank = self.missing(sheet_key, column_key)
+        if not blank.any() and len(self.distinct(sheet_key, column_key)) == len(blank):
+            return  # the usual case: no blank, no repeated id
         ids = self.values(sheet_key, column_key)
-        present = _cells(ids[~_missing(ids)])
-        if len(set(present)) == len(present):  # the usual case: no repeated id
+        present = _cells(ids[~blank])
+        if len(set(present)) == len(present):  # no repeated id among the others
             return
         s = self.p.tables[sheet_key][column_key].dropna()
         repeated = s.duplicated(keep="first")
@@ -569,7 +620,7 @@ class _Validator:
         self.add_rows(
             sheet_key,
             column.key,
-            _outside(self.values(sheet_key, column.key), known),
+            self.outside(sheet_key, column.key, known),
             rule,
             sheet=self.p.sheet_name(column.ref),
         )
@@ -630,13 +681,14 @@ class _Validator:
         self.check_constraints(t)
 
     def check_constraints(self, t: pd.DataFrame) -> None:
-        kind = self.values("tasks", "constraint")
+        kind, blank = self.values("tasks", "constraint"), self.missing("tasks", "constraint")
         dated = ~_missing(self.values("tasks", "constraint_date"))
         column = TASKS.column("constraint")
-        asap = _equals(kind, "asap")
+        asap = _equals(kind, blank, "asap")
         undated = ~dated & ~asap
         if undated.any():  # only a valid constraint type (``isin`` its keys) needs its date
-            undated &= ~_missing(kind) & ~_outside(kind, [c.key for c in column.choices])
+            keys = [c.key for c in column.choices]
+            undated &= ~blank & ~self.outside("tasks", "constraint", keys)
         self.add_rows(
             "tasks",
             "constraint_date",
@@ -648,7 +700,7 @@ class _Validator:
         self.add_rows(
             "tasks",
             "constraint",
-            dated & (_missing(kind) | asap),
+            dated & (blank | asap),
             Rule.CONSTRAINT_TYPE,
             value_key="constraint_date",
             per_row=lambda row: {"shown": self.day(t.at[row, "constraint_date"])},
@@ -659,39 +711,83 @@ class _Validator:
     def check_predecessors(self) -> None:
         t = self.p.tables["tasks"]
         texts, ids = self.values("tasks", "predecessors"), self.values("tasks", "task_id")
-        successors: dict[str, list[str]] = {}
+        linked = ~self.missing("tasks", "predecessors")
+        cells = _cells(texts[linked])
+        tasks = [tid if isinstance(tid, str) else "" for tid in _cells(ids[linked])]
+        links = self.plain_links(cells, tasks)
+        if links is not None and _down_the_sheet(*links, _cells(ids)):
+            return  # the usual plan: no finding, and no loop as every link goes down the sheet
+        # Some cell has a finding or the links may loop: each cell in turn, its links in order.
+        links = self.check_links(t.index.to_numpy()[linked].tolist(), cells, tasks)
+        if links[0] and not _down_the_sheet(*links, _cells(ids)):
+            self.check_cycles(t, _successors(*links))
+
+    def plain_links(self, cells: list[Any], tasks: list[str]) -> _Links | None:
+        """The links of all the cells (their tasks as successors, in no particular order) when
+        every piece of every cell is a link to another task, as in most plans; None when some
+        cell may have a finding."""
+        if not all(isinstance(text, str) for text in cells):
+            return None
+        known = self.task_ids
+        # Most cells are a bare task id ("T020"): one link to that task, as the parser reads it,
+        # provided no such id holds a separator or blanks around it. The others are parsed.
+        bare = list(map(known.__contains__, cells))
+        bare_ids = list(compress(cells, bare))
+        if not _read_as_is(bare_ids):
+            bare, bare_ids = [False] * len(cells), []
+        rest = list(compress(zip(tasks, cells, strict=True), map(not_, bare)))
+        links = parse_cells(rest, known)
+        text = ";".join([cell for _, cell in rest])  # their separators, plus one per cell
+        if rest and len(links.pred) < text.count(";") + text.count(",") + 1:
+            return None  # a blank piece or one that does not parse (the batch leaves it out)
+        preds, succs = [*bare_ids, *links.pred], [*compress(tasks, bare), *links.succ]
+        if not known.issuperset(links.pred) or any(map(eq, preds, succs)):
+            return None  # an unknown task or a self-link
+        return preds, succs
+
+    def check_links(self, rows: list[int], cells: list[Any], tasks: list[str]) -> _Links:
+        """The findings of each Predecessors cell; the links of the valid ones between tasks."""
+        preds: list[str] = []
+        succs: list[str] = []
         tasks_sheet = self.p.sheet_name("tasks")
-        linked = ~_missing(texts)
-        rows = t.index.to_numpy()[linked].tolist()
-        cells = zip(rows, _cells(texts[linked]), _cells(ids[linked]), strict=True)
-        for row, text, task_id in cells:
-            task = task_id if isinstance(task_id, str) else ""
-            try:
-                links = parse_predecessors(text, task, self.task_ids)
-            except LinkSyntaxError as exc:
-                self.add("tasks", "predecessors", row, Rule.PREDECESSOR_SYNTAX, exc.piece)
-                continue
-            for link in links:
-                if link.pred not in self.task_ids:
+        # One batch parse of every cell (what ``parse_predecessors`` would redo for each cell is
+        # done once); the successor of each link is the cell's position, to give links back.
+        parsed = parse_cells(((str(i), text) for i, text in enumerate(cells)), self.task_ids)
+        preds_of: dict[str, list[str]] = {}
+        for pred, at in zip(parsed.pred, parsed.succ, strict=True):
+            preds_of.setdefault(at, []).append(pred)
+        for i, (row, text, task) in enumerate(zip(rows, cells, tasks, strict=True)):
+            cell_preds = preds_of.get(str(i), [])
+            if not isinstance(text, str) or len(cell_preds) < _most_pieces(text):
+                # A piece that does not parse (the batch leaves it out), a blank piece or a cell
+                # that is not text: the per-cell reading says which piece is bad, if any.
+                try:
+                    links = parse_predecessors(text, task, self.task_ids)
+                except LinkSyntaxError as exc:
+                    self.add("tasks", "predecessors", row, Rule.PREDECESSOR_SYNTAX, exc.piece)
+                    continue
+                cell_preds = [link.pred for link in links]
+            for pred in cell_preds:
+                if pred not in self.task_ids:
                     self.add(
                         "tasks",
                         "predecessors",
                         row,
                         Rule.PREDECESSOR_UNKNOWN,
-                        link.pred,
+                        pred,
                         sheet=tasks_sheet,
                     )
-                elif link.pred == task:
+                elif pred == task:
                     self.add("tasks", "predecessors", row, Rule.PREDECESSOR_SELF, task)
                 elif task:
-                    successors.setdefault(link.pred, []).append(task)
-        if successors:
-            self.check_cycles(t, successors)
+                    preds.append(pred)
+                    succs.append(task)
+        return preds, succs
 
     def check_cycles(self, t: pd.DataFrame, successors: dict[str, list[str]]) -> None:
         """Each loop once, at the Predecessors cell of its task that comes first on the sheet."""
         ids = self.values("tasks", "task_id")
-        present = ~_missing(ids)
+        present = ~self.missing("tasks", "task_id")
         rows = t.index.to_numpy()[present].tolist()
         first_row: dict[str, int] = {}
         for row, tid in zip(rows, _cells(ids[present]), strict=True):
@@ -811,8 +907,11 @@ def _range_message(column: Column) -> str:
     return "range_min" if column.min is not None else "range_max"
 
 
-def _ids(values: np.ndarray) -> frozenset[str]:
-    return frozenset(str(v) for v in _cells(values[~_missing(values)]))
+def _keyed(column: Column) -> bool:
+    """Whether the column holds keys (an id, an enumeration, a reference): few distinct values
+    compared with sets of allowed ones, or all distinct."""
+    enum = column.type == ColType.ENUM and bool(column.choices)
+    return column.type == ColType.ID or enum or column.ref is not None
 
 
 def _cells(values: np.ndarray) -> list[Any]:
@@ -830,27 +929,13 @@ def _missing(values: np.ndarray | pd.Series) -> np.ndarray:
     return np.asarray(pd.isna(values), dtype=bool)
 
 
-def _equals(values: np.ndarray, text: str) -> np.ndarray:
+def _equals(values: np.ndarray, blank: np.ndarray, text: str) -> np.ndarray:
     """``values == text`` with pandas' rule for object columns: a blank equals nothing."""
-    blank = _missing(values)
     if not blank.any():
         return np.asarray(values == text, dtype=bool)
     out = np.zeros(len(values), dtype=bool)
     out[~blank] = values[~blank] == text
     return out
-
-
-def _outside(values: np.ndarray, allowed: Collection[str]) -> np.ndarray:
-    """``notna & ~isin(allowed)``: the rows holding a value that is not one of ``allowed``."""
-    # Usually every value is allowed: one set difference over the distinct values says so
-    # without testing the rows one by one.
-    cells = _cells(values)
-    extra = set(cells).difference(allowed)
-    if all(_is_na(v) for v in extra):
-        return np.zeros(len(values), dtype=bool)
-    keep = frozenset(allowed)
-    known = np.fromiter((v in keep for v in cells), dtype=bool, count=len(values))
-    return ~_missing(values) & ~known
 
 
 def _is_na(value: Any) -> bool:
@@ -903,6 +988,38 @@ def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+def _most_pieces(text: str) -> int:
+    """How many pieces a Predecessors cell has at most: one more than its separators."""
+    return text.count(";") + text.count(",") + 1
+
+
+def _read_as_is(ids: list[str]) -> bool:
+    """Whether each of these ids, alone in a Predecessors cell, is one piece: itself."""
+    text = "".join(ids)
+    return ";" not in text and "," not in text and all(ids) and list(map(str.strip, ids)) == ids
+
+
+def _successors(preds: list[str], succs: list[str]) -> dict[str, list[str]]:
+    """The successors of each task, in the order of the links; links without a task left out."""
+    successors: dict[str, list[str]] = {}
+    for pred, succ in zip(preds, succs, strict=True):
+        if succ:
+            successors.setdefault(pred, []).append(succ)
+    return successors
+
+
+def _down_the_sheet(preds: list[str], succs: list[str], ids: list[Any]) -> bool:
+    """Whether every link between two tasks goes down the sheet (from the first row of an id):
+    then the links make no loop, which ``find_cycle`` would take far longer to find out."""
+    # the position of the first row of each id (a later row of an id is overwritten by it)
+    first = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
+    first.pop("", None)  # the successor of a link in the cell of a task without a text id
+    # -1 for an id that is not a task's (as ``find_cycle`` skips those links)
+    top = np.fromiter(map(first.get, preds, repeat(-1)), dtype=np.intp, count=len(preds))
+    below = np.fromiter(map(first.get, succs, repeat(-1)), dtype=np.intp, count=len(succs))
+    return not np.any((top >= 0) & (below >= 0) & (below <= top))
 
 
 def _bad_date_piece(text: Any) -> str | None:
