@@ -8,11 +8,13 @@ Text is always written as text: a value starting with ``=`` never becomes a form
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 import multiprocessing
 import os
 import sys
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,8 @@ FILLS = {  # Excel's own Good / Neutral / Bad styles, readable in print
     "grey": ("#EDEDED", "#404040"),
     "blue": ("#DDEBF7", "#1F4E78"),
 }
+Writer = Callable[..., Any]  # an XlsxWriter write method: (row, col, value, format)
+_Picture = tuple[Worksheet, int, int, FigureBlock]  # a figure to insert at (row, col)
 
 
 def number_formats(lang: Lang) -> dict[str, str]:
@@ -122,20 +126,31 @@ def build_workbook(report: StatusReport, created: dt.datetime | None = None) -> 
         }
     )
     formats = _Formats(wb, report.language)
-    renders = render_all(report)
-    for sheet in report.sheets:
-        _write_sheet(wb, wb.add_worksheet(sheet.name), sheet, formats, report, renders)
+    # the figures are drawn (by forked workers) while the cells are written, and the pictures
+    # inserted afterwards, each sheet's in the same order: XlsxWriter numbers them on close
+    pictures: list[_Picture] = []
+    with _Drawing(report) as drawing:
+        for sheet in report.sheets:
+            _write_sheet(wb.add_worksheet(sheet.name), sheet, formats, report, pictures)
+        renders = drawing.result()
+    for ws, row, col, block in pictures:
+        png, _, _ = renders[id(block.figure)]
+        ws.insert_image(
+            row,
+            col,
+            f"{block.name}.png",
+            {"image_data": io.BytesIO(png), "object_position": 3, "description": block.title},
+        )
     wb.close()
     return buf.getvalue()
 
 
 def _write_sheet(
-    wb: Workbook,
     ws: Worksheet,
     sheet: SheetReport,
     f: _Formats,
     report: StatusReport,
-    renders: dict[int, tuple[bytes, int, int]],
+    pictures: list[_Picture],
 ) -> None:
     ws.set_landscape()
     ws.set_paper(9)  # A4
@@ -151,18 +166,18 @@ def _write_sheet(
         if isinstance(block, FigureBlock):
             pending.append(block)
             if len(pending) == sheet.columns:
-                row = _place_figures(ws, row, pending, f, renders)
+                row = _place_figures(ws, row, pending, f, pictures)
                 pending = []
             continue
         if pending:
-            row = _place_figures(ws, row, pending, f, renders)
+            row = _place_figures(ws, row, pending, f, pictures)
             pending = []
         if isinstance(block, TableBlock):
             row = _place_table(ws, row, block, f)
         else:
             row = _place_text(ws, row, block, f)
     if pending:
-        _place_figures(ws, row, pending, f, renders)
+        _place_figures(ws, row, pending, f, pictures)
 
 
 def _place_text(ws: Worksheet, row: int, block: TextBlock, f: _Formats) -> int:
@@ -189,55 +204,103 @@ def _place_table(ws: Worksheet, row: int, block: TableBlock, f: _Formats) -> int
     lines = max((math.ceil(len(str(c)) / HEADER_CHARS) for c in frame.columns), default=1)
     if lines > 1:
         ws.set_row(row, 15 * lines)
-    # one pandas access per column, then cells in row order (XlsxWriter numbers shared strings
-    # in the order they are written: the bytes stay those of a row-by-row write)
-    columns = [str(col) for col in frame.columns]
-    kinds = [block.kinds.get(col, "text") for col in columns]
-    values = [frame.iloc[:, j].tolist() for j in range(len(columns))]
-    blank: list[Any] = [None] * len(frame)
-    paint = [
-        block.colours[col].tolist()
-        if block.colours is not None and col in block.colours.columns
-        else blank
-        for col in frame.columns
-    ]
-    for i in range(len(frame)):
-        for j, col in enumerate(columns):
-            target = block.links.get((i, col))
-            _write_value(ws, row + 1 + i, j, values[j][i], kinds[j], f, paint[j][i], target)
-    return row + len(frame) + 3
+    # one pandas access and one type dispatch per column, then cells in row order (XlsxWriter
+    # numbers shared strings in the order they are written: the bytes stay those of a
+    # row-by-row write)
+    n = len(frame)
+    colours = block.colours
+    cells = _Cells(ws)
+    linked = {col for _, col in block.links}
+    writers: list[list[Writer]] = []
+    values: list[list[Any]] = []
+    formats: list[list[Any]] = []
+    for j, col in enumerate(frame.columns):
+        name = str(col)
+        raw = frame.iloc[:, j].tolist()
+        column_writers, column_values = cells.column(raw)
+        paint = colours[col].tolist() if colours is not None and col in colours.columns else None
+        column_formats = _formats(f, block.kinds.get(name, "text"), paint, n)
+        if name in linked:
+            targets = [block.links.get((i, name)) for i in range(n)]
+            _link_cells(ws, f, targets, raw, column_writers, column_values, column_formats)
+        writers.append(column_writers)
+        values.append(column_values)
+        formats.append(column_formats)
+    for i in range(n):
+        r = row + 1 + i
+        for j in range(len(writers)):
+            writers[j][i](r, j, values[j][i], formats[j][i])
+    return row + n + 3
 
 
-def _write_value(
+class _Cells:
+    """The write methods of one worksheet, bound once, and the one that writes each value."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.blank: Writer = ws.write_blank
+        self.number: Writer = ws.write_number
+        self.string: Writer = ws.write_string
+        self.datetime: Writer = ws.write_datetime
+
+    def column(self, values: list[Any]) -> tuple[list[Writer], list[Any]]:
+        """The method and argument writing each of ``values``, as ``of`` gives them (the usual
+        cells, text, numbers and timestamps, take a shortcut to the same answer)."""
+        writers: list[Writer] = []
+        args: list[Any] = []
+        for value in values:
+            kind = type(value)
+            if kind is str:
+                writer, arg = self.string, value
+            elif kind is float and not math.isnan(value):
+                writer, arg = self.number, value
+            elif kind is pd.Timestamp:
+                writer, arg = self.datetime, value.to_pydatetime()
+            else:
+                writer, arg = self.of(value)
+            writers.append(writer)
+            args.append(arg)
+        return writers, args
+
+    def of(self, value: Any) -> tuple[Writer, Any]:
+        """The method and argument writing ``value``: text is always written as text."""
+        if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+            return self.blank, None
+        if isinstance(value, np.datetime64 | pd.Timestamp | dt.date):
+            ts = pd.Timestamp(value)
+            return (self.blank, None) if pd.isna(ts) else (self.datetime, ts.to_pydatetime())
+        if isinstance(value, bool | np.bool_):
+            return self.string, "✔" if value else ""
+        if isinstance(value, int | float | np.integer | np.floating):
+            return self.number, float(value)
+        return self.string, _text(value)
+
+
+def _formats(f: _Formats, kind: str, colours: list[Any] | None, n: int) -> list[Any]:
+    """The format of each of the ``n`` cells of a column (``colours``: None when unpainted)."""
+    if colours is None:
+        return [f.cell(kind)] * n if n else []
+    by_colour = {c: f.cell(kind, c if isinstance(c, str) else None) for c in dict.fromkeys(colours)}
+    return [by_colour[c] for c in colours]
+
+
+def _link_cells(
     ws: Worksheet,
-    r: int,
-    c: int,
-    value: Any,
-    kind: str,
     f: _Formats,
-    colour: str | None,
-    link: str | None,
+    targets: list[str | None],
+    raw: list[Any],
+    writers: list[Writer],
+    values: list[Any],
+    formats: list[Any],
 ) -> None:
-    fmt = f.cell(kind, colour if isinstance(colour, str) else None)
-    if link:
-        # "external:<path>" links a file (the portfolio's links to project workbooks)
-        url = link if link.startswith("external:") else "internal:" + link
-        ws.write_url(r, c, url, f.link, string=_text(value))
-        return
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-        ws.write_blank(r, c, None, fmt)
-    elif isinstance(value, np.datetime64 | pd.Timestamp | dt.date):
-        ts = pd.Timestamp(value)
-        if pd.isna(ts):
-            ws.write_blank(r, c, None, fmt)
-        else:
-            ws.write_datetime(r, c, ts.to_pydatetime(), fmt)
-    elif isinstance(value, bool | np.bool_):
-        ws.write_string(r, c, "✔" if value else "", fmt)
-    elif isinstance(value, int | float | np.integer | np.floating):
-        ws.write_number(r, c, float(value), fmt)
-    else:
-        ws.write_string(r, c, _text(value), fmt)
+    """Make the cells of a column that have a target hyperlinks showing their ``raw`` value as
+    text (``writers``, ``values`` and ``formats`` are those of the column, changed in place)."""
+    for i, target in enumerate(targets):
+        if target:
+            # "external:<path>" links a file (the portfolio's links to project workbooks)
+            url = target if target.startswith("external:") else "internal:" + target
+            writers[i] = functools.partial(ws.write_url, string=_text(raw[i]))
+            values[i] = url
+            formats[i] = f.link
 
 
 def _text(value: Any) -> str:
@@ -249,56 +312,84 @@ def _place_figures(
     row: int,
     figures: list[FigureBlock],
     f: _Formats,
-    renders: dict[int, tuple[bytes, int, int]],
+    pictures: list[_Picture],
 ) -> int:
+    """Titles of ``figures`` side by side from ``row``; their pictures go in ``pictures``."""
     col = 0
     tallest = 0
     for block in figures:
-        png, w_px, h_px = renders[id(block.figure)]
         ws.write_string(row, col, block.title, f.block)
-        ws.insert_image(
-            row + 1,
-            col,
-            f"{block.name}.png",
-            {"image_data": io.BytesIO(png), "object_position": 3, "description": block.title},
-        )
-        cols, rows = figure_cells(w_px, h_px)
+        pictures.append((ws, row + 1, col, block))
+        cols, rows = figure_cells(*_size_px(block.figure))
         col += cols + 1
         tallest = max(tallest, rows)
     return row + tallest + 3
 
 
-_FIGURES: list[Any] = []  # the figures a forked renderer inherits (see render_all)
+_FIGURES: list[Any] = []  # the figures a forked renderer inherits (see _Drawing)
 
 
 def render_all(
     report: StatusReport, workers: int | None = None
 ) -> dict[int, tuple[bytes, int, int]]:
     """PNG of every distinct figure of ``report``, by ``id(figure)`` (a figure shown twice is
-    drawn once).
+    drawn once); see ``_Drawing``."""
+    with _Drawing(report, workers) as drawing:
+        return drawing.result()
+
+
+class _Drawing:
+    """The PNGs of the distinct figures of a report, drawn from ``with`` on by forked workers.
 
     Drawing is most of a refresh's time (text layout in Agg), so on Linux the figures are drawn
-    by forked processes, one per core: a fork inherits the figures without pickling them, and
-    the bytes are the same as drawn here. Elsewhere, or for a few figures, they are drawn here.
+    by forked processes, one per core, while the caller writes the cells: a fork inherits the
+    figures without pickling them, and the bytes are the same as drawn here. Elsewhere, or for
+    a few figures, they are drawn here when ``result`` is asked for.
     """
-    figures = list({id(b.figure): b.figure for s in report.sheets for b in s.blocks
-                    if isinstance(b, FigureBlock)}.values())  # fmt: skip
-    workers = min(workers or os.cpu_count() or 1, len(figures))
-    if workers > 1 and len(figures) >= 4 and sys.platform == "linux":
-        _FIGURES[:] = figures
-        try:
+
+    def __init__(self, report: StatusReport, workers: int | None = None) -> None:
+        self.figures = list({id(b.figure): b.figure for s in report.sheets for b in s.blocks
+                             if isinstance(b, FigureBlock)}.values())  # fmt: skip
+        self.workers = min(workers or os.cpu_count() or 1, len(self.figures))
+        self.pool: ProcessPoolExecutor | None = None
+        self.pngs: Iterator[tuple[bytes, int, int]] = iter(())
+
+    def __enter__(self) -> _Drawing:
+        if self.workers > 1 and len(self.figures) >= 4 and sys.platform == "linux":
+            # largest first: drawing time grows with the picture's area, and a large figure
+            # handed out last keeps one worker drawing while the others wait
+            self.figures.sort(key=_area, reverse=True)
+            _FIGURES[:] = self.figures  # the workers are forked on the first submit
             ctx = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-                pngs = list(pool.map(_render_nth, range(len(figures))))
-        finally:
-            _FIGURES.clear()
-    else:
-        pngs = [render_png(fig) for fig in figures]
-    return {id(fig): png for fig, png in zip(figures, pngs, strict=True)}
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+            try:
+                self.pngs = self.pool.map(_render_nth, range(len(self.figures)))
+            except BaseException:
+                self.__exit__()
+                raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+        _FIGURES.clear()
+
+    def result(self) -> dict[int, tuple[bytes, int, int]]:
+        """The PNG and its size in pixels of each figure, by ``id(figure)``."""
+        if self.pool is None:
+            pngs = [render_png(fig) for fig in self.figures]
+        else:
+            pngs = list(self.pngs)
+        return {id(fig): png for fig, png in zip(self.figures, pngs, strict=True)}
 
 
 def _render_nth(n: int) -> tuple[bytes, int, int]:
     return render_png(_FIGURES[n])
+
+
+def _area(figure: Any) -> float:
+    w, h = figure.get_size_inches()
+    return float(w * h)
 
 
 def figure_cells(w_px: int, h_px: int) -> tuple[int, int]:
@@ -312,8 +403,13 @@ def render_png(figure: Any) -> tuple[bytes, int, int]:
     figure.savefig(
         buf, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 1}
     )
+    return (buf.getvalue(), *_size_px(figure))
+
+
+def _size_px(figure: Any) -> tuple[int, int]:
+    """The size in pixels of a matplotlib Figure drawn at DPI (known before it is drawn)."""
     w, h = figure.get_size_inches()
-    return buf.getvalue(), round(w * DPI), round(h * DPI)
+    return round(w * DPI), round(h * DPI)
 
 
 def read_owned_rows(path: Path, kind: str) -> list[list[Any]] | None:

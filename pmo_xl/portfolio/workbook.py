@@ -197,18 +197,20 @@ def _table(
 # --- colours -----------------------------------------------------------------------------------
 
 
-def _below(values: pd.Series, amber: pd.Series, red: pd.Series) -> pd.Series:
-    out = pd.Series([None] * len(values), index=values.index, dtype=object)
-    out[values < amber.fillna(0.95)] = "amber"
-    out[values < red.fillna(0.90)] = "red"
-    out[values.isna()] = None
+def _below(values: pd.Series, amber: pd.Series, red: pd.Series) -> np.ndarray:
+    """Per row: red below ``red``, amber below ``amber`` (defaults 0.90 and 0.95), else None;
+    None when there is no value (NaN compares false). Float columns of one frame: positions are
+    labels."""
+    v = values.to_numpy(dtype=float)
+    out = np.full(len(v), None, dtype=object)
+    out[v < amber.fillna(0.95).to_numpy(dtype=float)] = "amber"
+    out[v < red.fillna(0.90).to_numpy(dtype=float)] = "red"
     return out
 
 
-def _paint(*rules: tuple[pd.Series, str]) -> pd.Series:
+def _paint(*rules: tuple[pd.Series, str]) -> np.ndarray:
     """A colour per row: the colour of the first rule whose condition holds, else None."""
-    index = rules[0][0].index
-    out = pd.Series([None] * len(index), index=index, dtype=object)
+    out = np.full(len(rules[0][0]), None, dtype=object)
     for condition, colour in reversed(rules):
         out[condition.fillna(False).astype(bool).to_numpy()] = colour
     return out
@@ -217,7 +219,8 @@ def _paint(*rules: tuple[pd.Series, str]) -> pd.Series:
 def project_colours(projects: pd.DataFrame) -> pd.DataFrame:
     """Colour of each Portfolio cell (``None``: plain), with each project's thresholds."""
     p = projects
-    colours = pd.DataFrame(None, index=p.index, columns=list(PROJECT_COLUMNS), dtype=object)
+    # one object column per cell kind, built as arrays: a frame is made once, at the end
+    colours = {key: np.full(len(p), None, dtype=object) for key in PROJECT_COLUMNS}
     colours["spi"] = _below(p["spi"], p["spi_amber"], p["spi_red"])
     colours["spi_t"] = _below(p["spi_t"], p["spi_amber"], p["spi_red"])
     colours["cpi"] = _below(p["cpi"], p["cpi_amber"], p["cpi_red"])
@@ -231,19 +234,24 @@ def project_colours(projects: pd.DataFrame) -> pd.DataFrame:
         (p["watchdog_high"].fillna(0) > 0, "red"), (p["watchdog_alerts"].fillna(0) > 0, "amber")
     )
     colours["validation_errors"] = _paint((p["validation_errors"].fillna(0) > 0, "red"))
-    colours["weather"] = p["weather"].map(WEATHER_COLOURS)
-    return colours.astype(object).where(colours.notna(), None)
+    weather = p["weather"].map(WEATHER_COLOURS).tolist()
+    colours["weather"] = np.array([c if isinstance(c, str) else None for c in weather], object)
+    return pd.DataFrame(colours, index=p.index, dtype=object)
 
 
 def status_colour(projects: pd.DataFrame) -> pd.Series:
     """The worse of SPI and CPI colours, per project (green when both are fine)."""
-    c = project_colours(projects)
+    return _worst_colour(project_colours(projects))
+
+
+def _worst_colour(c: pd.DataFrame) -> pd.Series:
+    """``status_colour`` from the ``project_colours`` already computed."""
     worst = np.where(
         (c["spi"] == "red") | (c["cpi"] == "red"),
         "red",
         np.where((c["spi"] == "amber") | (c["cpi"] == "amber"), "amber", "green"),
     )
-    return pd.Series(worst, index=projects.index, dtype=object)
+    return pd.Series(worst, index=c.index, dtype=object)
 
 
 # --- the report --------------------------------------------------------------------------------
@@ -276,17 +284,19 @@ def _portfolio_sheet(tables: PortfolioTables, lang: Lang, output_dir: Path | Non
     shown["weather"] = [
         _pick(WEATHER_LABELS[w], lang) if w in WEATHER_LABELS else w for w in p["weather"]
     ]
+    colours = project_colours(p)
     block = _table(
         tr(TEXTS, "projects", lang, n=len(p)),
         shown,
         PROJECT_COLUMNS,
         lang,
-        colours=project_colours(p),
+        colours=colours,
         note=tr(TEXTS, "projects_note", lang),
     )
     file_label = _pick(PROJECT_COLUMNS["file"][:2], lang)
+    folder = None if output_dir is None else output_dir.resolve()  # once, not once per file
     block.links = {
-        (i, file_label): "external:" + _link(path, output_dir) for i, path in enumerate(p["file"])
+        (i, file_label): "external:" + _link(path, folder) for i, path in enumerate(p["file"])
     }
     sheet = SheetReport(
         "portfolio", tr(TEXTS, "portfolio", lang), tr(TEXTS, "portfolio_title", lang)
@@ -295,7 +305,7 @@ def _portfolio_sheet(tables: PortfolioTables, lang: Lang, output_dir: Path | Non
     figures = [
         FigureBlock(
             tr(TEXTS, "bubbles", lang),
-            charts.spi_cpi_bubbles(p, status_colour(p), lang),
+            charts.spi_cpi_bubbles(p, _worst_colour(colours), lang),
             "portfolio_spi_cpi",
         ),
         FigureBlock(tr(TEXTS, "eac_bac", lang), charts.eac_vs_bac(p, lang), "portfolio_eac_bac"),
@@ -330,12 +340,13 @@ def _risk_bands(projects: pd.DataFrame) -> tuple[float, float]:
     return float(DEFAULT_AMBER_FROM), float(DEFAULT_RED_FROM)
 
 
-def _link(path: str, output_dir: Path | None) -> str:
-    """The file as the portfolio should link it: relative to the portfolio's folder if possible."""
+def _link(path: str, folder: Path | None) -> str:
+    """The file as the portfolio should link it: relative to the portfolio's ``folder`` (already
+    resolved) if possible."""
     target = Path(path).resolve()
-    if output_dir is not None:
+    if folder is not None:
         try:
-            return os.path.relpath(target, output_dir.resolve())
+            return os.path.relpath(target, folder)
         except ValueError:  # another drive (Windows)
             pass
     return str(target)
@@ -343,7 +354,7 @@ def _link(path: str, output_dir: Path | None) -> str:
 
 def _staff_sheet(tables: PortfolioTables, lang: Lang) -> SheetReport:
     staff = tables.staff
-    colours = pd.DataFrame(None, index=staff.index, columns=list(STAFF_LABELS), dtype=object)
+    colours = {key: np.full(len(staff), None, dtype=object) for key in STAFF_LABELS}
     colours["total_share"] = _paint((staff["total_share"] > 1.0 + 1e-9, "red"))
     ratio = staff["max_ratio"].astype("float64")
     colours["max_ratio"] = _paint((ratio > 1.0, "red"), (ratio > 0.9, "amber"))
@@ -356,7 +367,7 @@ def _staff_sheet(tables: PortfolioTables, lang: Lang) -> SheetReport:
             staff,
             STAFF_LABELS,
             lang,
-            colours=colours.where(colours.notna(), None),
+            colours=pd.DataFrame(colours, index=staff.index, dtype=object),
             note=tr(TEXTS, "people_note", lang),
         )
     )
