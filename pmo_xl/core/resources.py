@@ -42,6 +42,7 @@ and summed with ``numpy.bincount``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from itertools import repeat
 from typing import Any, Literal
@@ -74,6 +75,7 @@ OVERALLOCATION_COLUMNS = [
 ]
 
 Match = Literal["id", "name"]
+_Texts = tuple[str, str, str]  # a Resources row's (id, name, department), stripped
 
 
 def monday_of(dates: DateLike) -> npt.NDArray[np.datetime64]:
@@ -291,52 +293,81 @@ def people(resources_by_project: pd.DataFrame, match: Match = "id") -> pd.DataFr
     """
     if match not in ("id", "name"):
         raise ValueError(f"match must be 'id' or 'name', not {match!r}")
-    r = resources_by_project.reset_index(drop=True)
-    ids = [_text(v) for v in r["resource_id"]]
-    names = [_text(v) for v in r["name"]]
-    depts = [_text(v) for v in r["department"]] if "department" in r else [""] * len(r)
-    parent = list(range(len(r)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def join(keys: list[str]) -> None:
-        seen: dict[str, int] = {}
-        for i, k in enumerate(keys):
-            if not k:
-                continue
-            if k in seen:
-                a, b = root(seen[k]), root(i)
-                parent[max(a, b)] = min(a, b)  # the earliest row names the person
-            else:
-                seen[k] = i
-
-    name_keys = [f"{fold(n)}|{fold(d)}" if n else "" for n, d in zip(names, depts, strict=True)]
-    id_keys = [fold(i) for i in ids]
-    if match == "id":
-        join(id_keys)
-        join(name_keys)
-    else:
-        join([nk or (f"id|{ik}" if ik else "") for nk, ik in zip(name_keys, id_keys, strict=True)])
-    labels = []
-    for i in range(len(r)):
-        first = root(i)
-        if match == "id" or not names[first]:
-            labels.append(ids[first] or names[first])
-        else:
-            labels.append(f"{names[first]} ({depts[first]})" if depts[first] else names[first])
+    r = resources_by_project
+    ids = _text_list(r["resource_id"])
+    names = _text_list(r["name"])
+    depts = _text_list(r["department"]) if "department" in r else [""] * len(r)
+    texts = list(zip(ids, names, depts, strict=True))
+    # the same people come back on every project: each distinct (id, name, department) is
+    # worked out once, from its first row (built from the last row up to keep the first)
+    first = dict(zip(reversed(texts), range(len(texts) - 1, -1, -1), strict=True))
+    label = _person_labels(first, match)
     out = resources_by_project.copy()
-    out["person"] = labels
+    out["person"] = [label[t] for t in texts]
     return out
+
+
+def _person_labels(first: dict[_Texts, int], match: Match) -> dict[_Texts, str]:
+    """The label of the person of each distinct (id, name, department), given its first row.
+
+    Two rows are the same person when they have the same folded Resource ID or name and
+    department (``"id"``), or name and department, else Resource ID (``"name"``), directly or
+    through other rows; a person is labelled from their first row. The rows are joined by a
+    union-find over their keys, each group knowing its first row.
+    """
+    folded = functools.cache(fold)  # the same texts come back in many rows
+    parent: dict[tuple[int, str], tuple[int, str]] = {}
+    earliest: dict[tuple[int, str], tuple[int, _Texts]] = {}  # of a group's root
+
+    def root(node: tuple[int, str]) -> tuple[int, str]:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    node_of: dict[_Texts, tuple[int, str]] = {}
+    for texts, row in first.items():
+        rid, name, dept = texts
+        name_key = f"{folded(name)}|{folded(dept)}" if name else ""
+        id_key = folded(rid)
+        keys = (
+            (id_key, name_key)
+            if match == "id"
+            else (name_key or (f"id|{id_key}" if id_key else ""),)
+        )
+        nodes = [(place, key) for place, key in enumerate(keys) if key]
+        if not nodes:
+            continue  # nothing to match on: a person of their own
+        top = root(parent.setdefault(nodes[0], nodes[0]))
+        earliest[top] = min(earliest.get(top, (row, texts)), (row, texts))
+        for node in nodes[1:]:
+            other = root(parent.setdefault(node, node))
+            if other != top:
+                parent[other] = top
+                earliest[top] = min(earliest[top], earliest.get(other, earliest[top]))
+        node_of[texts] = nodes[0]
+
+    def label(texts: _Texts) -> str:
+        rid, name, dept = texts
+        if match == "id" or not name:
+            return rid or name
+        return f"{name} ({dept})" if dept else name
+
+    return {
+        texts: label(earliest[root(node_of[texts])][1] if texts in node_of else texts)
+        for texts in first
+    }
 
 
 def _text(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(value).strip()
+
+
+def _text_list(values: pd.Series) -> list[str]:
+    """``_text`` of each value; text, the usual case, is only stripped."""
+    return [v.strip() if type(v) is str else _text(v) for v in values.tolist()]
 
 
 def _texts(values: pd.Series) -> pd.Series:
@@ -348,18 +379,123 @@ def _person_table(rows: pd.DataFrame) -> pd.DataFrame:
     shares = rows["project_share"].astype("float64").fillna(0.0)
     g = rows.assign(project_share=shares).groupby("person", sort=False)
     first = g[["resource_id", "name", "department", "hours_per_day"]].first()
-    projects = (
-        rows.drop_duplicates(["person", "project"])
-        .sort_values("project")
-        .groupby("person", sort=False)["project"]
-        .agg(";".join)
-    )
+    # each person's distinct projects, sorted and joined, without a Python call per person
+    projects: dict[str, set[str]] = {}
+    for person, project in zip(rows["person"].tolist(), rows["project"].tolist(), strict=True):
+        projects.setdefault(person, set()).add(project)
     table = first.assign(
-        projects=projects.reindex(first.index), total_share=g["project_share"].sum()
+        projects=pd.Series(
+            [";".join(sorted(projects[p])) for p in first.index], index=first.index, dtype="str"
+        ),
+        total_share=g["project_share"].sum(),
     )
     table["capped_share"] = table["total_share"].clip(upper=1.0)
     table.index.name = "person"
     return table.reset_index()
+
+
+def _text_codes(values: pd.Series) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
+    """``_texts(values)`` as (code of each value, distinct texts).
+
+    Text columns (the usual case) are coded first and each distinct value made text once: a
+    portfolio has a few hundred thousand load rows but a few hundred projects and resources.
+    """
+    if infer_dtype(values, skipna=True) != "string":  # numbers, dates, mixtures: value by value
+        codes, distinct = pd.factorize(_texts(values))
+        return codes, np.asarray(distinct, dtype=object)
+    codes, uniques = pd.factorize(values)
+    # missing values have code -1: the last text, ""
+    texts = [*_texts(pd.Series(uniques, dtype=object)).tolist(), ""]
+    text_codes, distinct = pd.factorize(np.asarray(texts, dtype=object))
+    return text_codes[codes], np.asarray(distinct, dtype=object)
+
+
+def _load_people(
+    loads: pd.DataFrame, rows: pd.DataFrame, match: Match
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_], pd.DataFrame | None]:
+    """(code of the (project, Resource ID) of each load row, person of each code, the people
+    that only loads name or None when every row of ``loads`` is in ``rows``).
+
+    A load row is the person of the first of ``rows`` (texts, with ``person``) with its project
+    and Resource ID; otherwise the Resource ID (``"id"``) or ``project/Resource ID``
+    (``"name"``). The added people are ``[person, resource_id, project]`` of their first row,
+    those already in ``rows`` left out. Rows are matched through their distinct pairs.
+    """
+    project_code, project_text = _text_codes(loads["project"])
+    resource_code, resource_text = _text_codes(loads["resource_id"])
+    n_resources = len(resource_text)
+    row_pair, pairs = pd.factorize(project_code * n_resources + resource_code)
+    pair_project = project_text[pairs // n_resources].tolist()
+    pair_resource = resource_text[pairs % n_resources].tolist()
+    keys = list(zip(rows["project"].tolist(), rows["resource_id"].tolist(), strict=True))
+    # built from the last row up, so that each pair keeps the person of its first row
+    known = dict(zip(reversed(keys), reversed(rows["person"].tolist()), strict=True))
+    pair_person = [known.get(k) for k in zip(pair_project, pair_resource, strict=True)]
+    added = None
+    if None in pair_person:
+        taken = set(rows["person"].tolist())
+        first: dict[str, tuple[str, str]] = {}  # pairs come in the order of their first row
+        for i, label in enumerate(pair_person):
+            if label is None:
+                fallback = (
+                    pair_resource[i] if match == "id" else f"{pair_project[i]}/{pair_resource[i]}"
+                )
+                pair_person[i] = fallback
+                if fallback not in taken:
+                    first.setdefault(fallback, (pair_resource[i], pair_project[i]))
+        added = pd.DataFrame(
+            {
+                "person": pd.Series(list(first), dtype="str"),
+                "resource_id": pd.Series([r for r, _ in first.values()], dtype="str"),
+                "project": pd.Series([p for _, p in first.values()], dtype="str"),
+            }
+        )
+    return row_pair, np.asarray(pair_person, dtype=object), added
+
+
+def _person_week_hours(
+    loads: pd.DataFrame, row_pair: npt.NDArray[np.intp], pair_person: npt.NDArray[np.object_]
+) -> pd.DataFrame:
+    """``[person, week, hours]``: hours summed per person and week, in order of first row.
+
+    Grouped on integer codes of the people rather than on their labels; the sums are pandas'
+    own, added in the same order, so they are the same to the last bit. Rows without a week are
+    left out, as groupby leaves them out.
+    """
+    pair_code, labels = pd.factorize(pair_person)
+    sums = loads["hours"].groupby([pair_code[row_pair], loads["week"]], sort=False).sum()
+    return pd.DataFrame(
+        {
+            "person": np.asarray(labels, dtype=object)[sums.index.get_level_values(0)],
+            "week": sums.index.get_level_values(1),
+            "hours": sums.array,
+        }
+    )
+
+
+def _capacity_at(
+    persons: pd.DataFrame, summed: pd.DataFrame, calendar: WorkCalendar
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
+    """(rows of ``summed`` that ``capacity`` of ``persons`` lists, the capacity of those rows).
+
+    ``capacity`` lists every person of ``persons`` on the Monday of every week of ``summed``: a
+    row is listed when its person is there and its week is one of those Mondays. Worked out on
+    the rows instead of listing every person x week and merging; the weeks are still matched to
+    the Mondays by a merge, on the distinct weeks, so that they match (or are refused) as before.
+    """
+    mondays = np.unique(monday_of(to_day(summed["week"]).ravel()))
+    mondays = mondays[~np.isnat(mondays)]
+    weeks = summed["week"].drop_duplicates()
+    slots = pd.DataFrame({"week": mondays.astype("datetime64[ns]"), "slot": range(len(mondays))})
+    slot = weeks.to_frame("week").merge(slots, on="week", how="left")["slot"]
+    row_slot = slot.fillna(-1).to_numpy(dtype=np.intp)[pd.Index(weeks).get_indexer(summed["week"])]
+    at = pd.Index(persons["person"]).get_indexer(summed["person"])
+    listed = (at >= 0) & (row_slot >= 0)
+    hpd = persons["hours_per_day"].astype("float64").fillna(DEFAULT_HOURS_PER_DAY).to_numpy()
+    share = persons["capped_share"].astype("float64").fillna(0.0).to_numpy()
+    working = week_working_days(mondays, calendar)
+    at, row_slot = at[listed], row_slot[listed]
+    return listed, hpd[at] * working[row_slot] * share[at]
 
 
 def overallocations(
@@ -386,26 +522,18 @@ def overallocations(
     ).loc[lambda d: d["resource_id"] != ""]
     persons = _person_table(rows)
     # hours of (project, resource) with no Resources row: their own person, capacity 0
-    key = rows.drop_duplicates(["project", "resource_id"]).set_index(["project", "resource_id"])
-    lk = loads.assign(project=_texts(loads["project"]), resource_id=_texts(loads["resource_id"]))
-    idx = pd.MultiIndex.from_frame(lk[["project", "resource_id"]])
-    person = key["person"].reindex(idx).to_numpy(dtype=object)
-    unknown = pd.isna(person)
-    if unknown.any():
-        fallback = lk["resource_id"] if match == "id" else lk["project"] + "/" + lk["resource_id"]
-        person[unknown] = fallback.to_numpy(dtype=object)[unknown]
-        extra = lk.loc[unknown].assign(person=person[unknown])
-        extra = extra.loc[~extra["person"].isin(persons["person"])].drop_duplicates("person")
+    row_pair, pair_person, added = _load_people(loads, rows, match)
+    if added is not None:
         persons = pd.concat(
             [
                 persons,
                 pd.DataFrame(
                     {
-                        "person": extra["person"],
-                        "resource_id": extra["resource_id"],
+                        "person": added["person"],
+                        "resource_id": added["resource_id"],
                         "name": None,
                         "department": None,
-                        "projects": extra["project"],
+                        "projects": added["project"],
                         "total_share": 0.0,
                         "hours_per_day": np.nan,
                         "capped_share": 0.0,
@@ -414,24 +542,19 @@ def overallocations(
             ],
             ignore_index=True,
         )
-    summed = (
-        lk.assign(person=person)
-        .groupby(["person", "week"], sort=False)["hours"]
-        .sum()
-        .reset_index()
-    )
-    # empty frames come out of groupby with float keys: keep the merge keys text
+    summed = _person_week_hours(loads, row_pair, pair_person)
+    # the labels stay Python objects, merge keys and the result's column alike
     summed["person"] = summed["person"].astype(object)
     persons["person"] = persons["person"].astype(object)
-    caps = capacity(
-        persons, summed["week"], calendar, id_column="person", share_column="capped_share"
-    )
-    weekly = summed.merge(caps[["person", "week", "capacity"]], on=["person", "week"])
+    listed, cap = _capacity_at(persons, summed, calendar)
+    weekly = summed.loc[listed].assign(capacity=cap)
     weekly = weekly.loc[weekly["hours"] > weekly["capacity"] + tolerance_hours]
     with np.errstate(divide="ignore"):
         ratio = weekly["hours"].to_numpy() / weekly["capacity"].to_numpy()
+    # the long lists of projects are copied once, into the rows in their final order
+    columns = [c for c in OVERALLOCATION_COLUMNS if c != "projects"]
     load_rows = weekly.assign(kind="load", load=weekly["hours"], ratio=ratio).merge(
-        persons.drop(columns=["hours_per_day", "capped_share"]), on="person"
+        persons.drop(columns=["hours_per_day", "capped_share", "projects"]), on="person"
     )
     over = persons.loc[persons["total_share"] > 1.0 + SHARE_TOLERANCE]
     share_rows = over.assign(
@@ -441,14 +564,13 @@ def overallocations(
         capacity=np.nan,
         ratio=over["total_share"],
     )
-    out = pd.concat(
-        [share_rows[OVERALLOCATION_COLUMNS], load_rows[OVERALLOCATION_COLUMNS]], ignore_index=True
-    )
+    out = pd.concat([share_rows[columns], load_rows[columns]], ignore_index=True)
     order = {p: i for i, p in enumerate(persons["person"])}
     out = out.assign(_order=out["person"].map(order)).sort_values(
         ["_order", "week"], na_position="first", kind="stable", ignore_index=True
     )
-    out = out.drop(columns="_order")
+    projects = persons["projects"].array.take(out.pop("_order").to_numpy(dtype=np.intp))
+    out.insert(OVERALLOCATION_COLUMNS.index("projects"), "projects", projects)
     out["week"] = out["week"].astype("datetime64[ns]")
     for col in ("load", "capacity", "ratio", "total_share"):
         out[col] = out[col].astype("float64")

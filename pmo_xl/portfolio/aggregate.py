@@ -25,13 +25,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from pmo_xl.core.resources import (
+    DEFAULT_HOURS_PER_DAY,
     TOLERANCE_HOURS,
-    capacity,
+    monday_of,
     overallocations,
     people,
+    week_working_days,
 )
 from pmo_xl.portfolio.summary import LOAD_COLUMNS, RESOURCE_COLUMNS, ROW_KEYS, ProjectSummary
 
@@ -167,8 +170,12 @@ def _concat(
     if not kept:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in ["project", *columns]})
     stacked = pd.concat([f for f, _ in kept], ignore_index=True)[columns]
-    project = np.repeat(np.array([lab for _, lab in kept], dtype=object), [len(f) for f, _ in kept])
-    stacked.insert(0, "project", project)
+    # the labels typed as pandas types them, once each, then repeated: typing hundreds of
+    # thousands of repeated texts is most of the cost of the stack
+    typed = pd.Series(np.array([lab for _, lab in kept], dtype=object)).array
+    stacked.insert(
+        0, "project", typed.take(np.repeat(np.arange(len(kept)), [len(f) for f, _ in kept]))
+    )
     return stacked
 
 
@@ -185,43 +192,35 @@ def shared_staff(loads: pd.DataFrame, resources: pd.DataFrame) -> tuple[pd.DataF
         return (pd.DataFrame(columns=STAFF_COLUMNS), pd.DataFrame(columns=WEEKLY_COLUMNS))
     rows["project_share"] = rows["project_share"].astype("float64").fillna(0.0)
     g = rows.groupby("person", sort=False)
+    first = g[["resource_id", "name", "department", "hours_per_day"]].first()
     persons = pd.DataFrame(
         {
-            "resource_id": g["resource_id"].first(),
-            "name": g["name"].first(),
-            "department": g["department"].first(),
-            "projects": g["project"].agg(lambda s: ";".join(sorted(set(map(str, s))))),
+            "resource_id": first["resource_id"],
+            "name": first["name"],
+            "department": first["department"],
+            "projects": _projects_per_person(rows, first.index),
             "n_projects": g["project"].nunique().astype("int64"),
             "total_share": g["project_share"].sum(),
-            "hours_per_day": g["hours_per_day"].first().astype("float64"),
+            "hours_per_day": first["hours_per_day"].astype("float64"),
         }
     ).reset_index()
     persons["capped_share"] = persons["total_share"].clip(upper=1.0)
     full_week = persons["hours_per_day"].fillna(7.0) * 5 * persons["capped_share"]
     persons["weekly_capacity"] = full_week
-    key = rows.drop_duplicates(["project", "resource_id"]).set_index(["project", "resource_id"])
-    idx = pd.MultiIndex.from_frame(loads[["project", "resource_id"]].astype(object))
-    person = key["person"].reindex(idx).to_numpy(dtype=object)
-    unknown = pd.isna(person)
-    person[unknown] = (loads["project"] + "/" + loads["resource_id"]).to_numpy(dtype=object)[
-        unknown
-    ]
-    summed = (
-        loads.assign(person=person)
-        .groupby(["person", "week"], sort=True)
-        .agg(load=("hours", "sum"))
-        .reset_index()
-    )
-    summed["projects"] = _projects_per_week(person, loads)
-    caps = capacity(persons, summed["week"], id_column="person", share_column="capped_share")
-    weekly = summed.merge(caps[["person", "week", "capacity"]], on=["person", "week"], how="left")
-    weekly["capacity"] = weekly["capacity"].fillna(0.0)
+    # the few thousand distinct (project, Resource ID) of the loads stand for their rows
+    pair, sample = _pairs(loads)
+    pair_person = _pair_people(sample, rows)
+    summed, group = _person_week_load(loads, pair, pair_person)
+    summed["projects"] = _projects_per_week(group, len(summed), pair, sample["project"])
+    weekly = summed.assign(capacity=_week_capacity(persons, summed))
     with np.errstate(divide="ignore", invalid="ignore"):
         weekly["ratio"] = weekly["load"] / weekly["capacity"]
     weekly = weekly[WEEKLY_COLUMNS]
-    per = weekly.groupby("person", sort=False)
-    peak = weekly.loc[per["load"].idxmax()].set_index("person") if len(weekly) else weekly
-    over = weekly.loc[weekly["load"] > weekly["capacity"] + TOLERANCE_HOURS].groupby("person")
+    # the figures per person, without the long lists of projects (taking rows copies them)
+    figures = weekly.drop(columns="projects")
+    per = figures.groupby("person", sort=False)
+    peak = figures.loc[per["load"].idxmax()].set_index("person") if len(weekly) else figures
+    over = figures.loc[figures["load"] > figures["capacity"] + TOLERANCE_HOURS].groupby("person")
     staff = persons.set_index("person")
     staff["peak_load"] = peak["load"] if len(weekly) else np.nan
     staff["peak_week"] = peak["week"] if len(weekly) else pd.NaT
@@ -243,25 +242,112 @@ def shared_staff(loads: pd.DataFrame, resources: pd.DataFrame) -> tuple[pd.DataF
     return ranked[STAFF_COLUMNS].reset_index(drop=True), weekly.reset_index(drop=True)
 
 
-def _projects_per_week(person: np.ndarray, loads: pd.DataFrame) -> list[str]:
-    """The projects of each (person, week), sorted and joined by ``;``, in (person, week) order.
+def _projects_per_person(rows: pd.DataFrame, persons: pd.Index) -> pd.Series:
+    """The projects of each of ``persons``, sorted and joined by ``;``, without a Python call
+    per person into pandas."""
+    projects: dict[str, set[str]] = {}
+    for person, project in zip(rows["person"].tolist(), rows["project"].tolist(), strict=True):
+        projects.setdefault(person, set()).add(str(project))
+    return pd.Series([";".join(sorted(projects[p])) for p in persons], index=persons, dtype="str")
+
+
+def _week_capacity(persons: pd.DataFrame, summed: pd.DataFrame) -> npt.NDArray[np.float64]:
+    """The capacity of each (person, week) of ``summed``: ``capacity`` of the person in
+    ``persons`` for a week given by its Monday, 0 for anyone else or any other day.
+
+    Worked out on the rows directly instead of listing every person x week and merging.
+    """
+    at = pd.Index(persons["person"]).get_indexer(summed["person"])
+    weeks = summed["week"].to_numpy()
+    mondays = monday_of(weeks)
+    listed = (at >= 0) & (mondays.astype("datetime64[ns]") == weeks)
+    hpd = persons["hours_per_day"].astype("float64").fillna(DEFAULT_HOURS_PER_DAY).to_numpy()
+    share = persons["capped_share"].astype("float64").fillna(0.0).to_numpy()
+    with np.errstate(invalid="ignore"):  # NaN where not listed, not used
+        cap = hpd[at] * week_working_days(mondays) * share[at]
+    return np.where(listed & ~np.isnan(cap), cap, 0.0)
+
+
+def _pairs(loads: pd.DataFrame) -> tuple[npt.NDArray[np.intp], pd.DataFrame]:
+    """(code of the (project, Resource ID) of each row, ``[project, resource_id]`` of the first
+    row of each code).
+
+    A portfolio has a few hundred thousand load rows but a few thousand distinct pairs: what
+    depends only on the pair is worked out on those, the same way as it was on every row.
+    Missing values are one value, as in an index.
+    """
+    project, _ = pd.factorize(loads["project"])
+    resource, resources = pd.factorize(loads["resource_id"])
+    pair, _ = pd.factorize((project + 1) * (len(resources) + 1) + (resource + 1))
+    # codes count up in order of first row: a row is a pair's first when its code is new
+    top = np.maximum.accumulate(pair)
+    first = np.flatnonzero(np.concatenate(([True], top[1:] > top[:-1]))[: len(pair)])
+    return pair, loads[["project", "resource_id"]].iloc[first]
+
+
+def _pair_people(pairs: pd.DataFrame, rows: pd.DataFrame) -> npt.NDArray[np.object_]:
+    """The person of each (project, Resource ID): that of the first of ``rows`` with both, else
+    ``project/Resource ID`` (missing when either is)."""
+    key = rows.drop_duplicates(["project", "resource_id"]).set_index(["project", "resource_id"])
+    idx = pd.MultiIndex.from_frame(pairs.astype(object))
+    person: npt.NDArray[np.object_] = key["person"].reindex(idx).to_numpy(dtype=object)
+    unknown = pd.isna(person)
+    fallback = pairs["project"] + "/" + pairs["resource_id"]
+    person[unknown] = fallback.to_numpy(dtype=object)[unknown]
+    return person
+
+
+def _person_week_load(
+    loads: pd.DataFrame, pair: npt.NDArray[np.intp], pair_person: npt.NDArray[np.object_]
+) -> tuple[pd.DataFrame, npt.NDArray[np.intp]]:
+    """(``[person, week, load]``: hours summed per person and week, sorted; the group of each
+    load row for ``_projects_per_week``).
+
+    Grouped on integer codes of (person, week) rather than on the labels; the sums are pandas'
+    own, added in the same order, so they are the same to the last bit. A row's group is its row
+    of the result, -1 without a week; a row with a week but no person is in no row of the result
+    (groupby leaves it out) but has a group after all of them, in week order.
+    """
+    person_code, labels = pd.factorize(pair_person, sort=True)
+    person_code = person_code[pair]
+    week_code, weeks = pd.factorize(loads["week"], sort=True)
+    n_weeks = max(len(weeks), 1)
+    kept = (person_code >= 0) & (week_code >= 0)
+    hours = loads["hours"] if kept.all() else loads["hours"][kept]
+    grouped = hours.groupby((person_code * n_weeks + week_code)[kept], sort=True)
+    sums = grouped.sum()
+    group = np.full(len(kept), -1, dtype=np.intp)
+    group[kept] = grouped.ngroup().to_numpy()
+    orphan = (person_code < 0) & (week_code >= 0)
+    group[orphan] = len(sums) + week_code[orphan]
+    at = sums.index.to_numpy()
+    summed = pd.DataFrame(
+        {"person": labels[at // n_weeks], "week": weeks.take(at % n_weeks), "load": sums.array}
+    )
+    return summed, group
+
+
+def _projects_per_week(
+    group: npt.NDArray[np.intp], n_groups: int, pair: npt.NDArray[np.intp], pair_project: pd.Series
+) -> list[str]:
+    """The projects of each (person, week) group, sorted and joined by ``;``, in group order.
 
     Equivalent to a groupby with ``";".join(sorted(set(projects)))`` per group, without a Python
-    call per group into pandas (a portfolio has tens of thousands of person-weeks).
+    call per group into pandas (a portfolio has tens of thousands of person-weeks): the
+    (group, project) codes, sorted, give the groups and their projects in order. Groups from
+    ``n_groups`` on (rows without a person) give one entry per project, as the sort by person
+    that this replaces gave them.
     """
-    trio = pd.DataFrame(
-        {
-            "person": person,
-            "week": loads["week"].to_numpy(),
-            "project": loads["project"].to_numpy(dtype=object),
-        }
-    )
-    trio = trio.dropna(subset=["week"]).drop_duplicates()  # groupby drops missing keys too
-    trio = trio.sort_values(["person", "week", "project"], kind="stable", ignore_index=True)
-    new = trio["person"].ne(trio["person"].shift()) | trio["week"].ne(trio["week"].shift())
-    starts = np.flatnonzero(new.to_numpy())
-    ends = [*starts[1:].tolist(), len(trio)]
-    names = trio["project"].tolist()
+    code, projects = pd.factorize(pair_project, sort=True)
+    n = len(projects) + 1
+    code = np.where(code < 0, n - 1, code)[pair]  # a missing project sorts last (and fails)
+    kept = group >= 0
+    pairs = np.sort(group[kept] * n + code[kept])
+    # distinct: np.unique hashes, which is many times slower than a sort on this many codes
+    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))[: len(pairs)]]
+    names = np.asarray([*projects, np.nan], dtype=object)[pairs % n].tolist()
+    starts = np.flatnonzero((np.diff(pairs // n, prepend=-1) != 0) | (pairs // n >= n_groups))
+    ends = [*starts[1:].tolist(), len(pairs)]
     return [";".join(names[a:b]) for a, b in zip(starts.tolist(), ends, strict=True)]
 
 
