@@ -179,6 +179,21 @@ def test_planted_cross_project_overallocation(inline) -> None:  # type: ignore[n
     assert rows[0][1:6] == ("Alex Partagé", "Méthodes", codes, 3, 1.5)
 
 
+def test_people_without_any_planned_hours(tmp_path: Path) -> None:
+    # every project has staff but no assignment: the people are listed, with no week of load
+    for i, seed in enumerate((21, 22)):
+        data = _project(seed, f"N{i}")
+        data.tables["assignments"] = data.assignments.iloc[0:0]
+        write_workbook(tmp_path / f"n{i}.xlsx", project=data)
+    result = consolidate([tmp_path], tmp_path / "out" / "portfolio.xlsx", workers=1)
+    assert result.exit_code == 0 and result.consolidated == 2
+    staff = result.tables.staff
+    shared = staff.loc[staff["resource_id"] == SHARED].iloc[0]
+    assert (shared["n_projects"], shared["total_share"]) == (2, 1.0)
+    assert staff["peak_load"].isna().all() and (staff["weeks_over"] == 0).all()
+    assert result.tables.staff_weekly.empty and result.tables.overallocations.empty
+
+
 def test_formula_looking_text_stays_text(inline) -> None:  # type: ignore[no-untyped-def]
     ws = openpyxl.load_workbook(inline.output)["Portfolio"]
     cells = {c.value: c.data_type for row in ws.iter_rows() for c in row if c.value}

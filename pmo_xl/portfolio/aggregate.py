@@ -344,7 +344,9 @@ def _projects_per_week(
     kept = group >= 0
     pairs = np.sort(group[kept] * n + code[kept])
     # distinct: np.unique hashes, which is many times slower than a sort on this many codes
-    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))[: len(pairs)]]
+    if not len(pairs):  # no dated load in any project: no person-week
+        return []
+    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
     names = np.asarray([*projects, np.nan], dtype=object)[pairs % n].tolist()
     starts = np.flatnonzero((np.diff(pairs // n, prepend=-1) != 0) | (pairs // n >= n_groups))
     ends = [*starts[1:].tolist(), len(pairs)]
