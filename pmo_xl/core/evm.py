@@ -234,12 +234,13 @@ def ieac_t(pd_: Number, es: Number, at: Number) -> float | None:
 def _div(num: Any, den: Any, *, positive: bool = False) -> FloatArray:
     a = np.asarray(num, dtype="float64")
     b = np.asarray(den, dtype="float64")
-    ok = np.isfinite(a) & np.isfinite(b) & ((b > 0) if positive else (b != 0))
-    out = np.full(np.broadcast(a, b).shape, np.nan)
-    with np.errstate(over="ignore"):  # an overflow becomes inf, then null below
-        np.divide(a, b, out=out, where=ok)
-    out[~np.isfinite(out)] = np.nan
-    return out
+    with np.errstate(all="ignore"):  # a zero, missing or overflowing division is null below
+        out = np.divide(a, b)
+    # a finite quotient of a finite denominator has a finite numerator and a non-zero denominator
+    ok = np.isfinite(out) & np.isfinite(b)
+    if positive:
+        ok &= b > 0
+    return np.where(ok, out, np.nan)
 
 
 INDICATOR_COLUMNS = (
@@ -356,7 +357,7 @@ class _Costs:
 def _costs(project: ProjectData, status: dt.date) -> _Costs:
     """The amount rule of ``actual_costs`` on numpy arrays (no Series per step)."""
     lines = project.actuals
-    date = lines["date"].to_numpy(dtype="datetime64[ns]")
+    date = _datetimes(lines["date"])
     rows = ~np.isnat(date) & (date <= np.datetime64(status, "ns"))
     keep = slice(None) if rows.all() else rows  # every line counts (the usual): no copies
     res = project.resources
@@ -390,11 +391,25 @@ def _positions(keys: npt.NDArray[Any], ids: ObjectArray) -> IntArray | None:
     0 .. k − 1, and an id matches a key exactly when its code is below k.
     """
     k = len(keys)
-    codes, _ = pd.factorize(np.concatenate([keys.astype(object, copy=False), ids]))
+    # pandas hashes an array of strings as text, but all of it as Python objects, about twice
+    # dearer, once one value is None: the None ids (lines of no resource) are left out of the
+    # factorisation, as they match no key anyway
+    try:
+        named = np.not_equal(ids, np.array(None))
+    except (TypeError, ValueError):  # an id that compares to None as no bool (an array)
+        named = np.ones(len(ids), dtype=bool)
+    every = bool(named.all())
+    codes, _ = pd.factorize(
+        np.concatenate([keys.astype(object, copy=False), ids if every else ids[named]])
+    )
     if not np.array_equal(codes[:k], np.arange(k)):
         return None
-    found = codes[k:]
-    return np.where(found < k, found, -1)
+    found = np.where(codes[k:] < k, codes[k:], -1)
+    if every:
+        return found
+    out = np.full(len(ids), -1, dtype=np.intp)
+    out[named] = found
+    return out
 
 
 def _take(values: npt.NDArray[Any], where: IntArray, missing: Any) -> npt.NDArray[Any]:
@@ -413,10 +428,28 @@ def _group_sums(codes: IntArray, values: FloatArray, groups: int) -> FloatArray:
     sorted by group). ``codes`` must therefore rank the groups as the table's own groupby
     would (sorted keys, or first appearance with sort=False) for the numbers to be the same.
     """
+    ordered = codes.size < 2 or not (codes[1:] < codes[:-1]).any()
+    if ordered and not np.isnan(values).any():  # pandas' own reduceat rule (no NaN to skip)
+        return _run_sums(codes, values, groups)
     # categorical keys: no factorisation, every group in code order, code −1 left out
     keys = pd.Categorical.from_codes(codes, categories=pd.RangeIndex(groups), validate=False)
     sums = pd.DataFrame(values).groupby(keys, observed=False).sum()
     return sums.to_numpy(dtype="float64", copy=True)
+
+
+def _run_sums(codes: IntArray, values: FloatArray, groups: int) -> FloatArray:
+    """``_group_sums`` when the codes never decrease: each group is one run of rows (the rows of
+    no group, −1, come first), summed by ``np.add.reduceat`` over the runs as pandas does, which
+    costs a fraction of a groupby. No row in a group: every sum is 0, as pandas gives."""
+    skip = int(np.searchsorted(codes, 0))
+    run = codes[skip:]
+    sums = np.zeros((groups, values.shape[1]))
+    if run.size:
+        change = np.ones(run.size, dtype=bool)
+        np.not_equal(run[1:], run[:-1], out=change[1:])
+        starts = np.flatnonzero(change)
+        sums[run[starts]] = np.add.reduceat(values[skip:], starts, axis=0)
+    return sums
 
 
 def _status_date(project: ProjectData) -> dt.date:
@@ -439,17 +472,33 @@ class _Plan:
     finish: DayArray
 
 
-def _plan_dates(tasks: pd.DataFrame, forecast: pd.DataFrame | None) -> tuple[DayArray, DayArray]:
+def _datetimes(column: pd.Series) -> DayArray:
+    """``column.to_numpy(dtype="datetime64[ns]")``, for reading only: a datetime64[ns] column
+    (as the typing contract has it) gives its own array, without the read-only view and the
+    memory check that ``to_numpy`` pays on every call for a datetime column."""
+    if column.dtype == "datetime64[ns]":
+        return np.asarray(column.array)
+    return column.to_numpy(dtype="datetime64[ns]")
+
+
+def _days(frame: pd.DataFrame, key: str) -> DayArray:
+    """``to_day(frame[key])`` (which reads the column by ``to_numpy``)."""
+    return to_day(_datetimes(frame[key]))
+
+
+def _plan_dates(
+    tasks: pd.DataFrame, task_ids: ObjectArray, forecast: pd.DataFrame | None
+) -> tuple[DayArray, DayArray]:
     """Baseline dates, else planned, else forecast; a single date stands for both ends."""
-    b_start, b_finish = to_day(tasks["baseline_start"]), to_day(tasks["baseline_finish"])
-    p_start, p_finish = to_day(tasks["planned_start"]), to_day(tasks["planned_finish"])
+    b_start, b_finish = _days(tasks, "baseline_start"), _days(tasks, "baseline_finish")
+    p_start, p_finish = _days(tasks, "planned_start"), _days(tasks, "planned_finish")
     has_base = ~np.isnat(b_start) & ~np.isnat(b_finish)
     has_plan = ~np.isnat(p_start) & ~np.isnat(p_finish)
     start = np.where(has_base, b_start, np.where(has_plan, p_start, NAT))
     finish = np.where(has_base, b_finish, np.where(has_plan, p_finish, NAT))
     if forecast is not None and len(forecast):
         none = np.isnat(start) & np.isnat(finish)
-        f_start, f_finish = _forecast_dates(tasks["task_id"], forecast, bool(none.any()))
+        f_start, f_finish = _forecast_dates(tasks, task_ids, forecast, bool(none.any()))
         start = np.where(none, f_start, start)
         finish = np.where(none, f_finish, finish)
     start = _fill(_fill(start, b_start), p_start)
@@ -464,9 +513,10 @@ def _fill(dates: DayArray, other: DayArray) -> DayArray:
 
 
 def _forecast_dates(
-    ids: pd.Series, forecast: pd.DataFrame, wanted: bool
+    tasks: pd.DataFrame, ids: ObjectArray, forecast: pd.DataFrame, wanted: bool
 ) -> tuple[DayArray, DayArray]:
-    """The forecast start and finish of each task id (NaT for ids the forecast does not hold).
+    """The forecast start and finish of each task id (``ids``, the tasks' task_id column; NaT
+    for ids the forecast does not hold).
 
     When no task ``wanted`` them (tasks all have baseline or planned dates, the usual case),
     datetime64 forecast dates are not looked up: only a repeated forecast id still raises,
@@ -478,20 +528,25 @@ def _forecast_dates(
         dates = forecast[column]
         if not (isinstance(dates.dtype, np.dtype) and dates.dtype.kind == "M"):
             # not plain datetime64 (text, tz-aware): pandas parses what each task gets
-            out.append(to_day(pd.to_datetime(ids.map(dates), errors="coerce")))
+            out.append(to_day(pd.to_datetime(tasks["task_id"].map(dates), errors="coerce")))
         elif not wanted and forecast.index.is_unique:
             out.append(np.full(len(ids), NAT))
         else:
             if where is None:
-                where = _positions(forecast.index.to_numpy(), ids.to_numpy())
+                where = _positions(forecast.index.to_numpy(), ids)
             if where is None:  # blank or repeated ids in the forecast: pandas decides (raises)
-                where = forecast.index.get_indexer(ids.to_numpy())
-            out.append(_take(to_day(dates), where, NAT))
+                where = forecast.index.get_indexer(ids)
+            out.append(_take(to_day(_datetimes(dates)), where, NAT))
     return out[0], out[1]
 
 
-def _plan(tasks: pd.DataFrame, calendar: WorkCalendar, forecast: pd.DataFrame | None) -> _Plan:
-    start, finish = _plan_dates(tasks, forecast)
+def _plan(
+    tasks: pd.DataFrame,
+    task_ids: ObjectArray,
+    calendar: WorkCalendar,
+    forecast: pd.DataFrame | None,
+) -> _Plan:
+    start, finish = _plan_dates(tasks, task_ids, forecast)
     dated = ~np.isnat(start)
     nan = np.full(start.shape, np.nan)
     if not dated.any():
@@ -534,7 +589,9 @@ def _percent(percent: FloatArray, finished: BoolArray) -> FloatArray:
 
 
 def _fsum(values: FloatArray) -> float:
-    return math.fsum(values.tolist())  # python floats: much faster to iterate than numpy's
+    # a memoryview yields Python floats one at a time, far faster to iterate than numpy's
+    # scalars, and without the list of them all that tolist builds first
+    return math.fsum(values.data)
 
 
 def earned_value(
@@ -550,23 +607,27 @@ def earned_value(
     """
     status = _status_date(project)
     tasks = project.tasks
+    task_ids = tasks["task_id"].to_numpy()
     budget = tasks["budget"].to_numpy(dtype="float64")
     budget = np.where(np.isnan(budget), 0.0, budget)
-    began, ended = to_day(tasks["actual_start"]), to_day(tasks["actual_finish"])
+    began, ended = _days(tasks, "actual_start"), _days(tasks, "actual_finish")
     pct = _percent(tasks["percent_complete"].to_numpy(dtype="float64"), ~np.isnat(ended))
-    plan = _plan(tasks, calendar, forecast)
+    plan = _plan(tasks, task_ids, calendar, forecast)
 
     at: int | None = None
     pv_task = np.zeros(len(tasks))
+    pv_curve: FloatArray | None = None
     curve = np.zeros(0)
     if plan.origin is not None:
         at = int(calendar.count_inclusive(plan.origin, status).item())
         pv_task = budget * _elapsed_share(plan.first, plan.days, at)
-        curve = _spread(plan.first, plan.days, budget, plan.length)
+        # spread once: the S-curve's PV runs to the baseline finish (PD working days) or to a
+        # later status date, and the plan's own curve is its first PD days
+        pv_curve = _spread(plan.first, plan.days, budget, max(plan.length, at))
+        curve = pv_curve[: plan.length]
     ev_task = budget * pct
 
     costs = _costs(project, status)
-    task_ids = tasks["task_id"].to_numpy()
     ac_task, stray = _task_costs(task_ids, costs)
 
     bac_total, pv_total = _fsum(budget), _fsum(pv_task)
@@ -586,9 +647,14 @@ def earned_value(
     if plan.origin is not None:
         baseline_finish = _date(calendar.add(plan.origin, plan.length - 1))
 
-    phase = tasks["phase"].fillna("").to_numpy()
+    phase = tasks["phase"].to_numpy(dtype=object)
+    blank = pd.isna(phase)
+    if blank.any():  # fillna(""), on the array
+        phase = np.where(blank, "", phase)
     by_task = _by_task(tasks, task_ids, phase, plan, budget, pct, pv_task, ev_task, ac_task)
-    series = _Series(calendar, plan, baseline_finish, budget, pct, began, ended, costs, status)
+    series = _Series(
+        calendar, plan, at, pv_curve, baseline_finish, budget, pct, began, ended, costs, status
+    )
     daily, weekly, monthly = series.at(
         series.working_days(), series.period_ends("week"), series.period_ends("month")
     )
@@ -657,7 +723,8 @@ def _together(codes: IntArray) -> bool:
 
 def _date(value: Any) -> dt.date:
     day = np.asarray(value, dtype="datetime64[D]").reshape(())
-    return dt.date.fromisoformat(str(day))
+    date = day.item()  # a date, unless NaT or out of the date range: then the text raises
+    return date if isinstance(date, dt.date) else dt.date.fromisoformat(str(day))
 
 
 def _by_task(
@@ -714,7 +781,7 @@ def _lookup(curve: FloatArray, n: npt.NDArray[np.int64]) -> FloatArray:
     """Cumulative ``curve`` after ``n`` working days (0 before day 1, flat after the end)."""
     if curve.size == 0:
         return np.zeros(n.shape)
-    return np.where(n > 0, curve[np.clip(n - 1, 0, curve.size - 1)], 0.0)
+    return np.where(n > 0, curve[np.minimum(np.maximum(n - 1, 0), curve.size - 1)], 0.0)
 
 
 SUNDAY = 6  # weekday number, Monday being 0
@@ -736,6 +803,8 @@ class _Series:
         self,
         calendar: WorkCalendar,
         plan: _Plan,
+        at: int | None,
+        pv: FloatArray | None,
         baseline_finish: dt.date | None,
         budget: FloatArray,
         pct: FloatArray,
@@ -744,17 +813,20 @@ class _Series:
         costs: _Costs,
         status: dt.date,
     ) -> None:
-        """``began`` and ``ended`` are the tasks' actual start and finish dates."""
+        """``at`` (working days from the baseline start to the status date) and ``pv`` (the
+        cumulative PV to the baseline finish or the status date, whichever is later) are None
+        without a baseline; ``began`` and ``ended`` are the tasks' actual start and finish."""
         self.calendar = calendar
         self.status = np.datetime64(status, "D")
         origin = status if plan.origin is None else plan.origin
         self.origin = np.datetime64(origin, "D")
-        at = int(calendar.count_inclusive(origin, status).item())
+        if at is None:
+            at = int(calendar.count_inclusive(origin, status).item())
         end = origin if baseline_finish is None else baseline_finish
         self.last = np.datetime64(max(end, status), "D")
         self.first_day = np.datetime64(min(origin, status), "D")
-        length = int(calendar.count_inclusive(origin, self.last).item())
-        self.pv = _spread(plan.first, plan.days, budget, length)
+        # without a baseline nothing is planned: a curve of zeros over the status date alone
+        self.pv = _spread(plan.first, plan.days, budget, at) if pv is None else pv
         # EV ramps from the actual start (else the planned one; never before the first baseline
         # start nor after the status date) to the actual finish, or to the status date.
         began = np.where(np.isnat(began), plan.start, began)
@@ -772,7 +844,7 @@ class _Series:
 
     def working_days(self) -> DayArray:
         days = self.calendar.working_days(self.first_day, self.last)
-        return np.union1d(days, [self.status])
+        return self._with_status(days)
 
     def period_ends(self, period: Literal["week", "month"]) -> DayArray:
         """Ends of the weeks (Sundays) or months that hold a day of the plan, and the status."""
@@ -791,7 +863,14 @@ class _Series:
             ends = ends[(ends >= self.first_day) & (ends <= horizon)]
         reached = ends >= self.last
         last_needed = np.argmax(reached) if reached.any() else ends.size - 1
-        return np.union1d(ends[: last_needed + 1], [self.status])
+        return self._with_status(ends[: last_needed + 1])
+
+    def _with_status(self, days: DayArray) -> DayArray:
+        """``np.union1d(days, [status])`` of increasing ``days``: the status date put in place."""
+        where = int(np.searchsorted(days, self.status))
+        if where < days.size and days[where] == self.status:
+            return days
+        return np.concatenate((days[:where], [self.status], days[where:]))
 
     def at(self, *dates: DayArray) -> list[pd.DataFrame]:
         """A table of each array of dates (computed at once: every column is per date)."""
@@ -802,13 +881,15 @@ class _Series:
         future = every > self.status
         ev = np.where(future, np.nan, ev)
         ac = np.where(future, np.nan, ac)
-        columns = {"date": every.astype("datetime64[ns]"), "pv": pv, "ev": ev, "ac": ac,
-                   "spi": _div(ev, pv), "cpi": _div(ev, ac)}  # fmt: skip
-        ends = np.cumsum([d.size for d in dates])
-        return [
-            pd.DataFrame({key: values[end - part.size : end] for key, values in columns.items()})
-            for part, end in zip(dates, ends, strict=True)
-        ]
+        table = pd.DataFrame({"date": every.astype("datetime64[ns]"), "pv": pv, "ev": ev,
+                              "ac": ac, "spi": _div(ev, pv), "cpi": _div(ev, ac)})  # fmt: skip
+        # one frame cut into rows: cheaper than a frame per array (pandas' cost is per column)
+        out = []
+        for part, end in zip(dates, np.cumsum([d.size for d in dates]), strict=True):
+            rows = table.iloc[end - part.size : end]
+            rows.index = pd.RangeIndex(part.size)
+            out.append(rows)
+        return out
 
 
 # --------------------------------------------------------------------------------------------
