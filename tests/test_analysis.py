@@ -156,3 +156,20 @@ def test_a_bad_settings_cell_is_reported_not_a_crash(key: str, value: str, probl
     assert any(p.startswith(problem) for p in analysis.problems), analysis.problems
     assert [f.rule for f in analysis.findings if f.cell and f.severity == "error"] != []
     assert analysis.evm is not None and analysis.schedule is not None
+
+
+def test_weekend_starts_before_the_first_working_day() -> None:
+    # tasks baselined on Saturday 3 and Sunday 4 January 2026, before the plan's first working
+    # day (Monday 5), start on that day, as if rolled forward, instead of crashing the analysis
+    import pandas as pd
+
+    from pmo_xl.core.analysis import analyse
+
+    before = analyse(services.read(SAMPLE), full=False).headline()
+    project = services.read(SAMPLE)
+    tasks = project.tasks
+    moved = [tasks["baseline_start"].idxmin(), tasks.index[1]]
+    tasks.loc[moved, "baseline_start"] = pd.to_datetime(["2026-01-03", "2026-01-04"])
+    after = analyse(project, full=False).headline()
+    assert after["bac"] == before["bac"]
+    assert after["spi"] == pytest.approx(before["spi"], abs=0.01)

@@ -552,7 +552,9 @@ def _plan(
     if not dated.any():
         return _Plan(None, nan, nan.copy(), 0, start, finish)
     origin = _date(calendar.roll_forward(start[dated].min()))
-    first = calendar.count(origin, start)  # working days before the task's start
+    # working days before the task's start; a start on a non-working day before the origin
+    # (a Saturday before the first Monday) counts from the origin, as if rolled forward
+    first = np.maximum(calendar.count(origin, start), 0.0)
     days = calendar.count_inclusive(start, finish)
     milestone = tasks["duration"].to_numpy(dtype="float64") == 0
     days = np.where(milestone, 0.0, days)
