@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # imported by the functions: start_workers runs before pandas
     from pmo_xl.portfolio.summary import ProjectSummary
 
 IN_FLIGHT_PER_WORKER = 4
+_FORKSERVER = "forkserver" in multiprocessing.get_all_start_methods()
 CRASHED = "the worker process stopped while reading this file (crash or out of memory)"
 
 
@@ -80,13 +81,10 @@ def start_workers(workers: int | None = None) -> None:
     Call it before heavy work in the parent: the server's imports then overlap the parent's.
     """
     if (workers or default_workers()) > 1 and _FORKSERVER:
-        _context()
+        _context()  # names the preload module before the server starts
         from multiprocessing import forkserver
 
         forkserver.ensure_running()
-
-
-_FORKSERVER = "forkserver" in multiprocessing.get_all_start_methods()
 
 
 def _context() -> multiprocessing.context.BaseContext:
